@@ -6,6 +6,7 @@
  */
 import type { Proxy, Toxiproxy } from 'toxiproxy-node-client';
 import type { Leg } from '../history/records.ts';
+import type { ProfileParams } from './nginx-profiles.ts';
 
 export type RuntimeName = 'local' | 'containers';
 
@@ -38,12 +39,18 @@ export interface NginxControl {
   readonly profile: string;
   /** The rendered nginx.conf currently loaded (for the report). */
   readonly config: string;
-  /** Re-render with another profile and `nginx -s reload`; resolves once the new config answers. */
-  reload(profile: string): Promise<void>;
+  /**
+   * Re-render with another profile and `nginx -s reload`; resolves once the new config answers and
+   * the old workers stopped accepting (every new stream gets the new config; open ones keep the old).
+   * `params` replaces the profile parameters (omitted: keep the current ones).
+   */
+  reload(profile: string, params?: ProfileParams): Promise<void>;
   /** Graceful quit (`nginx -s quit`): refuses new connections, waits for open streams. */
   quit(): Promise<void>;
   /** The error log so far. */
   errorLog(): Promise<string>;
+  /** Resolves when the nginx master exits (e.g. after quit), or after timeoutMs with `undefined`. */
+  waitExit?(timeoutMs: number): Promise<{ code: number | null; signal: string | null } | undefined>;
 }
 
 export interface TargetControl {
@@ -66,10 +73,17 @@ export interface Topology {
   readonly toxiproxy: Toxiproxy;
   /** The proxy for a leg (toxiproxy-node-client object: add/remove toxics, enable/disable). */
   proxy(leg: Leg): Proxy;
+  /**
+   * Enable/disable a leg keeping its port (a full `proxy.update()` with a `:0` listen would move it).
+   * Disabling closes every live connection through the leg and refuses new ones.
+   */
+  setLegEnabled?(leg: Leg, enabled: boolean): Promise<void>;
   readonly nginx: NginxControl;
   readonly target: TargetControl;
   /** Captured logs of every component, for the report. */
   logs(): Promise<{ nginxError: string; toxiproxy: string; target: string }>;
+  /** Local processes this topology started (pid = process-group id): for diagnostics and leak checks. */
+  processes?(): Array<{ component: string; pid: number }>;
   /** Stops everything this topology started; idempotent; never throws. */
   stop(): Promise<void>;
 }

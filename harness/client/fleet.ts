@@ -1,0 +1,179 @@
+/**
+ * The fleet: N reconnecting subscribers with a connect ramp, a profile mix, topics and lanes, sharing
+ * one undici Agent, one watchdog and one set of live counters.
+ *
+ * Cheap at thousands: the ramp is one chained timer (not one per subscriber), idle detection is one
+ * shared interval, parser callbacks are per subscriber (never per event), and hot records go straight
+ * into the History's columns.
+ */
+import { Agent, type Dispatcher } from 'undici';
+import type { RunClock } from '../history/clock.ts';
+import type { ClientProfileName } from '../history/records.ts';
+import type { History } from '../history/store.ts';
+import { childSeed, seededRandom } from './random.ts';
+import type { BackoffPolicy, RetryClamp } from './reconnect-policy.ts';
+import {
+  createSubscriber,
+  newCounters,
+  type Subscriber,
+  type SubscriberCounters,
+  type SubscriberOptions,
+} from './subscriber.ts';
+import { createWatchdog } from './watchdog.ts';
+
+export interface FleetOptions {
+  size: number;
+  /** Stream URL of the main lane (through toxiproxy `edge`). */
+  url: string;
+  /** Stream URL of the second lane (through `edge-b`); required when laneBFraction > 0. */
+  urlB?: string;
+  /** The first ceil(laneBFraction * size) subscribers use edge-b (deterministic, default 0). */
+  laneBFraction?: number;
+  /** Connects are spread evenly over this many ms (default 0: all at once). */
+  rampMs?: number;
+  /** Fraction of browser-profile subscribers, interleaved evenly; the rest use backoff (default 1). */
+  browserFraction?: number;
+  /** Topics per subscriber: a list for everyone, or a function of the subscriber index. */
+  topics?: string[] | ((sub: number) => string[]);
+  history: History;
+  clock: RunClock;
+  /** Seed for every subscriber's jitter (each gets its own derived stream). Default: random. */
+  seed?: number;
+  /** Expected heartbeat interval; silence of heartbeatMs * stallMultiple is a stall. */
+  heartbeatMs?: number;
+  stallMultiple?: number;
+  defaultRetryMs?: number;
+  backoff?: Partial<BackoffPolicy>;
+  retryClamp?: Partial<RetryClamp>;
+  maxLineBytes?: number;
+  maxEventBytes?: number;
+  /** Bring your own dispatcher (the fleet then does not close it). */
+  dispatcher?: Dispatcher;
+  /** First subscriber id (default 0), so several fleets can share a history. */
+  firstSub?: number;
+}
+
+export interface FleetCounters extends SubscriberCounters {
+  /** Subscribers started so far (the ramp's progress). */
+  started: number;
+}
+
+export interface Fleet {
+  readonly counters: Readonly<FleetCounters>;
+  readonly subscribers: readonly Subscriber[];
+  /** Starts the ramp; resolves once every subscriber has been started. */
+  start(): Promise<void>;
+  /** Stops every subscriber (records `unsubscribe`) and closes the fleet's dispatcher. */
+  stop(): Promise<void>;
+}
+
+/** An undici Agent for many long-lived streams: no pool limit, no body/headers timeouts. */
+export function createStreamAgent(): Agent {
+  return new Agent({
+    connections: null, // one socket per stream, unbounded
+    pipelining: 0, // a stream occupies its socket; never queue a request behind it
+    keepAliveTimeout: 4_000,
+    bodyTimeout: 0, // the watchdog decides when a silent stream is dead
+    headersTimeout: 0,
+    connectTimeout: 10_000,
+  });
+}
+
+/** Profile of subscriber i for a browser fraction f: evenly interleaved, deterministic. */
+export function profileOf(i: number, browserFraction: number): ClientProfileName {
+  return Math.floor((i + 1) * browserFraction) > Math.floor(i * browserFraction) ? 'browser' : 'backoff';
+}
+
+/** Lane of subscriber i: the first ceil(f * size) go through edge-b. */
+export function laneOf(i: number, size: number, laneBFraction: number): 'edge' | 'edge-b' {
+  return i < Math.ceil(laneBFraction * size) ? 'edge-b' : 'edge';
+}
+
+export function createFleet(o: FleetOptions): Fleet {
+  if (!Number.isInteger(o.size) || o.size < 0)
+    throw new RangeError(`fleet size must be an integer >= 0, got ${o.size}`);
+  const laneB = o.laneBFraction ?? 0;
+  if (laneB < 0 || laneB > 1) throw new RangeError(`laneBFraction must be in [0, 1], got ${laneB}`);
+  if (laneB > 0 && !o.urlB) throw new Error('laneBFraction > 0 needs urlB (the edge-b stream URL)');
+  const browserFraction = o.browserFraction ?? 1;
+  if (browserFraction < 0 || browserFraction > 1) {
+    throw new RangeError(`browserFraction must be in [0, 1], got ${browserFraction}`);
+  }
+  const rampMs = o.rampMs ?? 0;
+  const seed = o.seed ?? Math.floor(Math.random() * 2 ** 32);
+  const ownAgent = o.dispatcher === undefined;
+  const dispatcher = o.dispatcher ?? createStreamAgent();
+  const stallMultiple = o.stallMultiple ?? 3;
+  const stallAfterMs = (o.heartbeatMs ?? 0) * stallMultiple;
+  const watchdog = createWatchdog(Math.min(1000, Math.max(50, stallAfterMs / 4)));
+  const counters: FleetCounters = { ...newCounters(), started: 0 };
+  const firstSub = o.firstSub ?? 0;
+
+  const subscribers: Subscriber[] = [];
+  for (let i = 0; i < o.size; i++) {
+    const lane = laneOf(i, o.size, laneB);
+    const topics = typeof o.topics === 'function' ? o.topics(i) : (o.topics ?? []);
+    const opts: SubscriberOptions = {
+      sub: firstSub + i,
+      url: lane === 'edge-b' ? o.urlB! : o.url,
+      profile: profileOf(i, browserFraction),
+      topics,
+      lane,
+      history: o.history,
+      clock: o.clock,
+      dispatcher,
+      random: seededRandom(childSeed(seed, i)),
+      defaultRetryMs: o.defaultRetryMs,
+      backoff: o.backoff,
+      retryClamp: o.retryClamp,
+      stallAfterMs,
+      watchdog,
+      counters,
+      maxLineBytes: o.maxLineBytes,
+      maxEventBytes: o.maxEventBytes,
+    };
+    subscribers.push(createSubscriber(opts));
+  }
+
+  let rampTimer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  let rampDone: Promise<void> | null = null;
+  let resolveRamp: () => void = () => undefined;
+
+  function start(): Promise<void> {
+    if (rampDone) return rampDone;
+    rampDone = new Promise<void>((resolve) => {
+      resolveRamp = resolve;
+      const t0 = performance.now();
+      const n = subscribers.length;
+      const step = (): void => {
+        rampTimer = null;
+        if (stopped) return resolve();
+        const due =
+          rampMs <= 0 || n <= 1
+            ? n
+            : Math.min(n, Math.floor(((performance.now() - t0) / rampMs) * (n - 1)) + 1);
+        while (counters.started < due) subscribers[counters.started++].start();
+        if (counters.started >= n) return resolve();
+        // One timer for the whole ramp: wake when the next subscriber is due.
+        const nextAt = t0 + (counters.started / (n - 1)) * rampMs;
+        rampTimer = setTimeout(step, Math.max(1, nextAt - performance.now()));
+      };
+      step();
+    });
+    return rampDone;
+  }
+
+  async function stop(): Promise<void> {
+    stopped = true;
+    if (rampTimer) {
+      clearTimeout(rampTimer);
+      rampTimer = null;
+    }
+    resolveRamp();
+    await Promise.all(subscribers.map((s) => (s.state === 'idle' ? undefined : s.stop())));
+    if (ownAgent) await dispatcher.destroy();
+  }
+
+  return { counters, subscribers, start, stop };
+}

@@ -1,0 +1,90 @@
+/**
+ * No orphans, ever. Every child we start runs in its own process group, registered here. Three
+ * layers make sure the groups die with us:
+ * - `stop()` of each component (the normal path);
+ * - `exit`, and SIGINT/SIGTERM/SIGHUP when nobody else handles them: kill every group synchronously;
+ * - the guardian process (guardian.mjs), which holds a pipe from us and kills every group when the
+ *   pipe closes: that covers the parent being SIGKILLed or crashing natively.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Socket } from 'node:net';
+
+const groups = new Set<number>();
+let guardian: ChildProcess | undefined;
+let hooksInstalled = false;
+
+function send(line: string): void {
+  const stdin = guardian?.stdin;
+  if (stdin && !stdin.destroyed) stdin.write(`${line}\n`);
+}
+
+function ensureGuardian(): void {
+  if (guardian && guardian.exitCode === null && guardian.signalCode === null) return;
+  guardian = spawn(process.execPath, [fileURLToPath(new URL('./guardian.mjs', import.meta.url))], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  guardian.on('error', () => {}); // Spawning node itself cannot really fail; the other layers remain.
+  guardian.stdin?.on('error', () => {});
+  // Neither the guardian nor its pipe may keep our event loop alive.
+  guardian.unref();
+  (guardian.stdin as unknown as Socket | null)?.unref?.();
+  for (const pgid of groups) send(`+${pgid}`);
+  installHooks();
+}
+
+function killAllSync(): void {
+  for (const pgid of groups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // ESRCH: already gone.
+    }
+  }
+  groups.clear();
+}
+
+function installHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.on('exit', killAllSync);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const handler = (): void => {
+      // Someone else (the runner) handles this signal and will stop its topologies in order.
+      if (process.listenerCount(sig) > 1) return;
+      killAllSync();
+      process.removeListener(sig, handler);
+      process.kill(process.pid, sig); // Default action: die by the same signal.
+    };
+    process.on(sig, handler);
+  }
+}
+
+/** Registers a process group (a child spawned with `detached: true`: pgid = its pid). */
+export function guardGroup(pgid: number): void {
+  ensureGuardian();
+  groups.add(pgid);
+  send(`+${pgid}`);
+}
+
+/** The group is stopped; forget it. */
+export function releaseGroup(pgid: number): void {
+  groups.delete(pgid);
+  send(`-${pgid}`);
+}
+
+/** Registers a temp dir the guardian removes if we die before cleaning it ourselves. */
+export function guardDir(path: string): void {
+  ensureGuardian();
+  send(`+d${path}`);
+}
+
+export function releaseDir(path: string): void {
+  send(`-d${path}`);
+}
+
+/** The guardian's pid (for tests that prove it cleans up). */
+export function guardianPid(): number | undefined {
+  return guardian?.pid;
+}

@@ -1,0 +1,209 @@
+/**
+ * nginx as a local child process: a private prefix dir (config, pid, logs, temp paths), foreground
+ * master (`daemon off`), readiness on the generation probe, reload by SIGHUP, quit by SIGQUIT.
+ */
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import type { NginxControl } from './topology.ts';
+import { InfrastructureError } from './errors.ts';
+import { guardDir, releaseDir } from './guardian.ts';
+import { spawnManaged, type ExitInfo, type ManagedProcess } from './managed-process.ts';
+import { renderNginxConfig, type Placement, type ProfileParams } from './nginx-profiles.ts';
+import { freePort, looksLikePortClash } from './ports.ts';
+import { tail, waitUntil, withTimeout } from './readiness.ts';
+import { liveWorkers, waitForGeneration, workersRetired } from './nginx-probe.ts';
+
+export interface LocalNginxOptions {
+  binary: string;
+  profile: string;
+  params?: ProfileParams;
+  /** The origin proxy address, `127.0.0.1:PORT`. */
+  upstream: string;
+  signal?: AbortSignal;
+}
+
+export interface LocalNginx {
+  /** `127.0.0.1:PORT` */
+  address: string;
+  /** The master's pid (its process group holds the workers). */
+  pid: number;
+  control: NginxControl;
+  stop(): Promise<void>;
+}
+
+function configTest(binary: string, prefix: string, conf: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      binary,
+      ['-t', '-q', '-p', `${prefix}/`, '-e', join(prefix, 'logs', 'test.log'), '-c', conf],
+      (err, _o, stderr) => resolve(err ? stderr || err.message : undefined),
+    );
+  });
+}
+
+export async function startLocalNginx(options: LocalNginxOptions): Promise<LocalNginx> {
+  const { binary, upstream, signal } = options;
+  const prefix = await mkdtemp(join(tmpdir(), 'sse-chaos-nginx-'));
+  guardDir(prefix);
+  // Workers may run as another user when we are root: they need to traverse the prefix.
+  await chmod(prefix, 0o755);
+  await Promise.all([mkdir(join(prefix, 'logs')), mkdir(join(prefix, 'temp'))]);
+  const confPath = join(prefix, 'nginx.conf');
+  const errorLogPath = join(prefix, 'logs', 'error.log');
+  let lastErrorLog = '';
+  const readErrorLog = async (): Promise<string> => {
+    lastErrorLog = await readFile(errorLogPath, 'utf8').catch(() => lastErrorLog);
+    return lastErrorLog;
+  };
+
+  const removePrefix = async (): Promise<void> => {
+    await readErrorLog(); // Keep it for the report after the dir is gone.
+    await rm(prefix, { recursive: true, force: true });
+    releaseDir(prefix);
+  };
+
+  let proc: ManagedProcess | undefined;
+  let address = '';
+  let profile = options.profile;
+  let params = options.params;
+  let generation = 1;
+  let config = '';
+  const render = (p: string, g: number, listen: string): string =>
+    renderNginxConfig(p, {
+      placement: {
+        listen,
+        upstream,
+        pidPath: join(prefix, 'nginx.pid'),
+        errorLog: errorLogPath,
+        accessLog: join(prefix, 'logs', 'access.log'),
+        tempDir: join(prefix, 'temp'),
+      } satisfies Placement,
+      params,
+      generation: g,
+    });
+
+  try {
+    for (let attempt = 1; ; attempt++) {
+      address = `127.0.0.1:${await freePort()}`;
+      config = render(profile, generation, address);
+      await writeFile(confPath, config);
+      proc = spawnManaged('nginx', binary, [
+        '-p',
+        `${prefix}/`,
+        '-e',
+        errorLogPath,
+        '-c',
+        confPath,
+        '-g',
+        'daemon off;',
+      ]);
+      const p = proc;
+      try {
+        await waitForGeneration({
+          address,
+          profile,
+          generation,
+          exited: p.exited,
+          logTail: () => `${p.output()}${lastErrorLog}`,
+          signal,
+        });
+        break;
+      } catch (err) {
+        await p.stop(500);
+        const log = `${p.output()}\n${await readErrorLog()}`;
+        if (attempt < 3 && looksLikePortClash(log)) continue;
+        throw new InfrastructureError(
+          'nginx',
+          `did not start with profile "${profile}": ${(err as Error).message.split('\n')[0]}`,
+          tail(log),
+          {
+            cause: err,
+          },
+        );
+      }
+    }
+  } catch (err) {
+    await removePrefix();
+    throw err;
+  }
+  const master = proc;
+
+  const control: NginxControl = {
+    get profile() {
+      return profile;
+    },
+    get config() {
+      return config;
+    },
+    async reload(next: string, nextParams?: ProfileParams) {
+      if (!master.running)
+        throw new InfrastructureError(
+          'nginx',
+          'cannot reload: nginx is not running',
+          tail(await readErrorLog()),
+        );
+      const previous = config;
+      const previousParams = params;
+      if (nextParams !== undefined) params = nextParams;
+      let rendered: string;
+      try {
+        rendered = render(next, generation + 1, address);
+      } catch (err) {
+        params = previousParams;
+        throw err;
+      }
+      await writeFile(confPath, rendered);
+      const problem = await configTest(binary, prefix, confPath);
+      if (problem) {
+        await writeFile(confPath, previous);
+        params = previousParams;
+        throw new InfrastructureError(
+          'nginx',
+          `profile "${next}" does not pass nginx -t; kept "${profile}"`,
+          problem,
+        );
+      }
+      generation += 1;
+      const oldWorkers = liveWorkers(await readErrorLog());
+      master.kill('SIGHUP');
+      await waitForGeneration({
+        address,
+        profile: next,
+        generation,
+        exited: master.exited,
+        logTail: () => lastErrorLog,
+      });
+      // New workers answer, but an old worker accepts new connections until it has read the
+      // shutdown order: wait for that too, so "reload resolved" means "every new stream is on it".
+      await waitUntil({
+        component: 'nginx',
+        what: `the old workers (${[...oldWorkers].join(', ')}) stop accepting after the reload`,
+        check: async () => workersRetired(await readErrorLog(), oldWorkers),
+        exited: master.exited,
+        logTail: () => lastErrorLog,
+        timeoutMs: 10_000,
+      });
+      profile = next;
+      config = rendered;
+    },
+    async quit() {
+      master.kill('SIGQUIT');
+      await Promise.resolve();
+    },
+    waitExit: (timeoutMs: number): Promise<ExitInfo | undefined> => withTimeout(master.exited, timeoutMs),
+    errorLog: readErrorLog,
+  };
+
+  return {
+    address,
+    pid: master.pid,
+    control,
+    async stop() {
+      // SIGTERM is nginx's fast shutdown: it does not wait for open streams.
+      await master.stop(2_000);
+      await removePrefix();
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/** Readiness checks shared by both runtimes: poll until a component answers, or fail with its log. */
+import { request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InfrastructureError } from './errors.ts';
+
+export interface HttpAnswer {
+  status: number;
+  body: string;
+}
+
+/**
+ * One GET without keep-alive (a pooled idle connection would hold nginx's graceful quit open).
+ * Rejects on network errors and after `timeoutMs`.
+ */
+export function httpGet(url: string, timeoutMs = 1_000): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { agent: false, headers: { connection: 'close' }, timeout: timeoutMs },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export interface WaitOptions {
+  /** Component name for the error. */
+  component: string;
+  /** What we are waiting for, for the error ("GET http://.../readyz answers 200"). */
+  what: string;
+  /** Resolves true when ready; a throw counts as "not yet". */
+  check: () => Promise<boolean>;
+  timeoutMs?: number;
+  /** When it resolves first, the component died: fail at once instead of waiting for the timeout. */
+  exited?: Promise<unknown>;
+  /** The component's log, for the error. */
+  logTail?: () => string;
+  signal?: AbortSignal;
+}
+
+/** Polls `check` (every 25 ms, backing off to 200 ms) until it is true; throws InfrastructureError otherwise. */
+export async function waitUntil(options: WaitOptions): Promise<void> {
+  const { component, what, check, timeoutMs = 15_000, logTail = () => '', signal } = options;
+  const deadline = Date.now() + timeoutMs;
+  let died = false;
+  void options.exited?.then(() => (died = true));
+  let interval = 25;
+  let lastError = '';
+  for (;;) {
+    if (signal?.aborted)
+      throw new InfrastructureError(component, `aborted while waiting until ${what}`, tail(logTail()));
+    try {
+      if (await check()) return;
+    } catch (err) {
+      lastError = err instanceof Error ? err.message : String(err);
+    }
+    if (died) throw new InfrastructureError(component, `exited before ${what}`, tail(logTail()));
+    if (Date.now() >= deadline) {
+      const why = lastError ? ` (last error: ${lastError})` : '';
+      throw new InfrastructureError(
+        component,
+        `not ready after ${timeoutMs} ms: expected ${what}${why}`,
+        tail(logTail()),
+      );
+    }
+    await sleep(interval);
+    interval = Math.min(interval * 2, 200);
+  }
+}
+
+/** The last `lines` lines of a log. */
+export function tail(log: string, lines = 30): string {
+  return log
+    .split('\n')
+    .slice(-lines - 1)
+    .join('\n');
+}
+
+/** `promise`, or `undefined` after `ms` (the timer never outlives the race). */
+export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * The target: the SSE server under test. The reference server (default), a user's server started by
+ * a command, or one already running at a URL. The spec says how to stream from it, how to publish to
+ * it, and where the acknowledged id is in the publish response. Ids are opaque strings.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { TopologyConfigError } from './errors.ts';
+
+const positiveInt = z.number().int().positive();
+const path = z.string().startsWith('/', { message: 'must start with "/"' });
+
+/** Options of the reference server; each maps to its `--kebab-case` flag. */
+export const referenceOptionsSchema = z.strictObject({
+  heartbeatMs: positiveInt.optional(),
+  retryMs: positiveInt.optional(),
+  retryJitterMs: z.number().int().nonnegative().optional(),
+  log: z.enum(['memory', 'file']).optional(),
+  logRetention: positiveInt.optional(),
+  graceMs: z.number().int().nonnegative().optional(),
+  publishToken: z.string().min(1).optional(),
+  /** More flags passed verbatim (for options added after this schema). */
+  extraArgs: z.array(z.string()).optional(),
+});
+
+/**
+ * How to publish one event. `bodyTemplate` is a JSON value (or a string) in which `{{topic}}`,
+ * `{{event}}` and `{{data}}` are substituted; a JSON leaf that is exactly `"{{event}}"` is dropped
+ * when the event has no type. `idPath` is a dot path into the JSON response (`id`, `result.eventId`,
+ * `items.0.id`).
+ */
+export const publishSchema = z
+  .strictObject({
+    method: z.enum(['POST', 'PUT', 'PATCH']).default('POST'),
+    path: path.optional(),
+    url: z.url().optional(),
+    headers: z.record(z.string(), z.string()).default({}),
+    bodyTemplate: z
+      .unknown()
+      .default({ topic: '{{topic}}', event: '{{event}}', data: '{{data}}' })
+      .refine((v) => v !== undefined, 'required'),
+    idPath: z.string().min(1).default('id'),
+  })
+  .refine((p) => (p.path === undefined) !== (p.url === undefined), {
+    message: 'give exactly one of "path" (relative to the target) or "url" (absolute)',
+    path: ['path'],
+  });
+
+export const targetSpecSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('reference'), options: referenceOptionsSchema.default({}) }),
+  z.strictObject({
+    kind: z.literal('command'),
+    /** argv; `{port}` is replaced by the chosen port (also exported as env PORT). */
+    command: z.array(z.string()).min(1, 'must hold at least the program'),
+    /** Fixed port; default: a free loopback port chosen by the OS. */
+    port: z.number().int().min(1).max(65535).optional(),
+    cwd: z.string().optional(),
+    env: z.record(z.string(), z.string()).default({}),
+    /** Polled until it answers below 500. */
+    readyPath: path.default('/'),
+    streamPath: path,
+    metricsPath: path.default('/metrics'),
+    publish: publishSchema,
+  }),
+  z.strictObject({
+    kind: z.literal('url'),
+    baseUrl: z.url(),
+    readyPath: path.optional(),
+    streamPath: path,
+    metricsPath: path.default('/metrics'),
+    publish: publishSchema,
+  }),
+]);
+
+export type TargetSpecInput = z.input<typeof targetSpecSchema>;
+export type TargetSpec = z.output<typeof targetSpecSchema>;
+export type PublishSpec = z.output<typeof publishSchema>;
+export type ReferenceOptions = z.output<typeof referenceOptionsSchema>;
+
+/** The default target: the reference server with its defaults. */
+export const referenceTarget: TargetSpec = { kind: 'reference', options: {} };
+
+/** Validates a target spec; the error names every bad field. */
+export function parseTarget(input: unknown, source = 'target'): TargetSpec {
+  const result = targetSpecSchema.safeParse(input);
+  if (!result.success) throw new TopologyConfigError(`invalid ${source}:\n${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+/** Reads and validates a target spec from a JSON file (`--target FILE`). */
+export async function loadTargetFile(file: string): Promise<TargetSpec> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new TopologyConfigError(`cannot read target file ${file}: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new TopologyConfigError(`target file ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseTarget(json, `target file ${file}`);
+}
+
+/** Paths and publish recipe of a target, the reference server's filled in. */
+export interface TargetEndpoints {
+  streamPath: string;
+  readyPath: string | undefined;
+  metricsPath: string;
+  publish: PublishSpec;
+}
+
+export function targetEndpoints(spec: TargetSpec): TargetEndpoints {
+  if (spec.kind === 'reference') {
+    const token = spec.options.publishToken;
+    return {
+      streamPath: '/events',
+      readyPath: '/readyz',
+      metricsPath: '/metrics',
+      publish: {
+        method: 'POST',
+        path: '/publish',
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        bodyTemplate: { topic: '{{topic}}', event: '{{event}}', data: '{{data}}' },
+        idPath: 'id',
+      },
+    };
+  }
+  return {
+    streamPath: spec.streamPath,
+    readyPath: spec.readyPath,
+    metricsPath: spec.metricsPath,
+    publish: spec.publish,
+  };
+}
+
+export interface PublishMessage {
+  topic: string;
+  event?: string;
+  data: string;
+}
+
+export interface PublishRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const DROP = Symbol('drop');
+
+function fill(template: unknown, msg: PublishMessage): unknown {
+  if (typeof template === 'string') {
+    if (template === '{{event}}' && msg.event === undefined) return DROP;
+    return template.replace(
+      /\{\{(topic|event|data)\}\}/g,
+      (_m, key: 'topic' | 'event' | 'data') => msg[key] ?? '',
+    );
+  }
+  if (Array.isArray(template)) return template.map((v) => fill(v, msg)).filter((v) => v !== DROP);
+  if (template && typeof template === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(template)) {
+      const filled = fill(v, msg);
+      if (filled !== DROP) out[k] = filled;
+    }
+    return out;
+  }
+  return template;
+}
+
+/** The HTTP request that publishes `msg` to the target at `baseUrl` (pure). */
+export function buildPublishRequest(spec: TargetSpec, baseUrl: string, msg: PublishMessage): PublishRequest {
+  const { publish } = targetEndpoints(spec);
+  const url = publish.url ?? new URL(publish.path ?? '/', baseUrl).toString();
+  const jsonBody = typeof publish.bodyTemplate !== 'string';
+  const filled = fill(publish.bodyTemplate, msg);
+  const headers: Record<string, string> = {};
+  if (jsonBody) headers['content-type'] = 'application/json';
+  for (const [k, v] of Object.entries(publish.headers)) headers[k.toLowerCase()] = v;
+  return { method: publish.method, url, headers, body: jsonBody ? JSON.stringify(filled) : String(filled) };
+}
+
+/** The acknowledged event id from the publish response, as an opaque string. */
+export function extractAckId(spec: TargetSpec, response: unknown): string {
+  const { idPath } = targetEndpoints(spec).publish;
+  let node: unknown = response;
+  for (const key of idPath.split('.')) {
+    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+  }
+  if (typeof node === 'string' && node.length > 0) return node;
+  if (typeof node === 'number' && Number.isFinite(node)) return String(node);
+  const shown = JSON.stringify(response)?.slice(0, 200) ?? String(response);
+  throw new TopologyConfigError(
+    `publish response has no id at "${idPath}" (expected a non-empty string or a number): ${shown}`,
+  );
+}

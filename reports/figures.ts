@@ -1,0 +1,137 @@
+/**
+ * The key figures shown per scenario in the summary table (HTML and Markdown), and the number
+ * formatting all renderers share. Measurement keys belong to the checks; the figures look up the
+ * documented key first and fall back to a name pattern, so a renamed check degrades to "n/a"
+ * instead of breaking the report.
+ */
+import type { ScenarioResult, SloResult } from './results.ts';
+
+export interface KeyFigure {
+  id: 'silentGaps' | 'duplicates' | 'latencyP99' | 'peakReconnects' | 'recovery';
+  label: string;
+  unit: string;
+  value: number | null;
+}
+
+interface FigureSpec {
+  id: KeyFigure['id'];
+  label: string;
+  unit: string;
+  keys: string[];
+  pattern: RegExp;
+}
+
+const FIGURES: FigureSpec[] = [
+  {
+    id: 'silentGaps',
+    label: 'Silent gaps',
+    unit: '',
+    keys: ['delivery.silentGaps'],
+    pattern: /silent.?gaps?$/i,
+  },
+  {
+    id: 'duplicates',
+    label: 'Duplicates',
+    unit: '',
+    keys: ['delivery.duplicates'],
+    pattern: /duplicates?$/i,
+  },
+  {
+    id: 'latencyP99',
+    label: 'Latency p99',
+    unit: 'ms',
+    keys: ['latency.p99'],
+    pattern: /^latency\.(overall\.)?p99(ms)?$/i,
+  },
+  {
+    id: 'peakReconnects',
+    label: 'Peak reconnects/s',
+    unit: '/s',
+    keys: ['reconnect.peakPerSec', 'reconnect.peakRate'],
+    pattern: /peak.*(per.?sec|rate)/i,
+  },
+  {
+    id: 'recovery',
+    label: 'Recovery',
+    unit: 'ms',
+    keys: ['reconnect.recoveryMs', 'reconnect.timeToRecoverMs', 'recovery.ms'],
+    pattern: /recover/i,
+  },
+];
+
+function lookup(measurements: Record<string, number | null>, spec: FigureSpec): number | null | undefined {
+  for (const key of spec.keys) if (key in measurements) return measurements[key];
+  const key = Object.keys(measurements).find((k) => spec.pattern.test(k));
+  return key === undefined ? undefined : measurements[key];
+}
+
+/** The five headline numbers of a scenario; peak reconnects falls back to the series maximum. */
+export function keyFigures(scenario: ScenarioResult): KeyFigure[] {
+  return FIGURES.map((spec) => {
+    let value = lookup(scenario.measurements, spec);
+    if (value === undefined && spec.id === 'peakReconnects' && scenario.series.reconnectsPerSec.length > 0) {
+      value = Math.max(...scenario.series.reconnectsPerSec);
+    }
+    return { id: spec.id, label: spec.label, unit: spec.unit, value: value ?? null };
+  });
+}
+
+/** A number for humans: integers as is, others to 3 significant digits; null as "n/a". */
+export function formatNumber(value: number | null | undefined, unit = ''): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return 'n/a';
+  let text: string;
+  if (!Number.isFinite(value)) text = value > 0 ? '∞' : '-∞';
+  else if (Number.isInteger(value)) text = value.toLocaleString('en-US');
+  else if (Math.abs(value) >= 100) text = Math.round(value).toLocaleString('en-US');
+  else text = String(Number(value.toPrecision(3)));
+  if (unit === 'ms' && Number.isFinite(value) && Math.abs(value) >= 10_000) {
+    return `${Number((value / 1000).toPrecision(3))} s`;
+  }
+  return unit ? `${text} ${unit}`.replace(' /s', '/s').replace(' %', '%') : text;
+}
+
+/** "12.3 s" / "850 ms" for durations. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return 'n/a';
+  if (Math.abs(ms) < 1000) return `${Math.round(ms)} ms`;
+  if (Math.abs(ms) < 120_000) return `${Number((ms / 1000).toFixed(1))} s`;
+  const m = Math.floor(ms / 60_000);
+  const s = Math.round((ms % 60_000) / 1000);
+  return `${m} min ${s} s`;
+}
+
+/** Names of the SLOs a scenario expects to violate. */
+export function expectedViolations(scenario: ScenarioResult): Set<string> {
+  return new Set(scenario.expected === 'pass' ? [] : scenario.expected);
+}
+
+export type SloOutcome = 'pass' | 'fail' | 'expected-fail' | 'missed-expected-fail';
+
+/** How an SLO's verdict compares with the scenario's expectation. */
+export function sloOutcome(scenario: ScenarioResult, slo: SloResult): SloOutcome {
+  const expectedToFail = expectedViolations(scenario).has(slo.name);
+  if (expectedToFail) return slo.pass ? 'missed-expected-fail' : 'expected-fail';
+  return slo.pass ? 'pass' : 'fail';
+}
+
+/** True when the SLO verdict is what the scenario expected. */
+export function sloAsExpected(outcome: SloOutcome): boolean {
+  return outcome === 'pass' || outcome === 'expected-fail';
+}
+
+/** "<= 250 ms" */
+export function formatThreshold(slo: SloResult): string {
+  return `${slo.comparator} ${formatNumber(slo.threshold, slo.unit)}`;
+}
+
+/** Expected-violation names that no judged SLO carries (a misconfigured scenario: reported, not hidden). */
+export function unknownExpectedViolations(scenario: ScenarioResult): string[] {
+  const judged = new Set(scenario.slos.map((s) => s.name));
+  return [...expectedViolations(scenario)].filter((n) => !judged.has(n));
+}
+
+/** One-word outcome of a scenario for humans. */
+export function scenarioOutcome(scenario: ScenarioResult): 'as expected' | 'unexpected' | 'error' {
+  if (scenario.verdict === 'error') return 'error';
+  return scenario.asExpected ? 'as expected' : 'unexpected';
+}
