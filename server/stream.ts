@@ -1,0 +1,242 @@
+/**
+ * One open event stream (GET /events), from headers to close.
+ *
+ * Phases:
+ * 1. replay: a cursor walks the log window from the resume point, writing only while the socket
+ *    accepts data (res.write() true) and continuing on 'drain'. Nothing is copied per client: the
+ *    log is the backlog. If the window moves past the cursor before the client caught up, the
+ *    client is too slow and is cut (it reconnects and gets an explicit reset, never a silent gap).
+ * 2. live: each committed event is written at once; while the socket is backed up, frames wait in a
+ *    per-client queue bounded in bytes (--client-queue-bytes, counting Node's own buffer too).
+ *    Over the bound the client is cut and counted, so one slow reader never grows memory or delays
+ *    the others.
+ *
+ * Heartbeats are comment lines (`: hb <n>`), skipped while the socket is backed up (the queued data
+ * already keeps the connection busy).
+ */
+import { performance } from 'node:perf_hooks';
+import type { ServerResponse } from 'node:http';
+import type { Span } from '@opentelemetry/api';
+import { SpanStatusCode } from '@opentelemetry/api';
+import type { EventLog, StoredEvent } from './event-log.ts';
+import { encodedFrame, frameComment, frameEvent, frameRetry } from './framing.ts';
+import type { Logger } from './logger.ts';
+import type { CloseReason, Metrics } from './metrics.ts';
+import type { Resume } from './resume.ts';
+import { matchesTopic, type TopicFilter } from './topics.ts';
+
+export interface StreamOptions {
+  id: number;
+  res: ServerResponse;
+  log: EventLog;
+  topics: TopicFilter;
+  resume: Resume;
+  retryMs: number;
+  heartbeatMs: number;
+  clientQueueBytes: number;
+  metrics: Metrics;
+  logger: Logger;
+  span: Span;
+  remote: string;
+  lastEventId: string | undefined;
+  /** Called once when the stream has closed, for whatever reason. */
+  onClosed(stream: StreamSession): void;
+}
+
+interface Queued {
+  buf: Buffer;
+  receivedAt: number | undefined;
+}
+
+export class StreamSession {
+  private cursor: number;
+  private phase: 'replay' | 'live' = 'replay';
+  private blocked = false;
+  private queue: Queued[] = [];
+  private queuedBytes = 0;
+  private heartbeatCount = 0;
+  private readonly heartbeat: NodeJS.Timeout;
+  private closeReason: CloseReason | undefined;
+  private closed = false;
+  private replayed = 0;
+  private written = 0;
+  private readonly openedAt = performance.now();
+
+  constructor(private readonly o: StreamOptions) {
+    this.cursor = o.resume.afterSeq;
+    const { res } = o;
+    res.on('drain', () => this.onDrain());
+    res.on('close', () => this.finish());
+    res.on('error', (err) => {
+      this.closeReason ??= 'error';
+      o.logger.warn('stream socket error', { stream: o.id, error: err.message });
+    });
+    this.heartbeat = setInterval(() => this.sendHeartbeat(), o.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Writes the retry hint, the reset (if any) and the replay; then the stream is live. */
+  start(): void {
+    const { o } = this;
+    this.send(frameRetry(o.retryMs));
+    if (o.resume.kind === 'reset') {
+      const { reason, earliestId, requested } = o.resume;
+      this.send(frameEvent({ event: 'reset', data: JSON.stringify({ reason, earliestId, requested }) }));
+      o.metrics.resets.inc({ reason });
+      o.span.setAttribute('sse.reset_reason', reason);
+    }
+    o.logger.info('stream open', {
+      stream: o.id,
+      remote: o.remote,
+      topics: o.topics ? [...o.topics] : null,
+      lastEventId: o.lastEventId ?? null,
+      resume: o.resume.kind,
+      ...(o.resume.kind === 'reset' && { resetReason: o.resume.reason }),
+      retryMs: o.retryMs,
+    });
+    this.pumpReplay();
+  }
+
+  /** A committed event (in sequence order), from the log's commit listener. */
+  onCommit(ev: StoredEvent): void {
+    if (this.closed || this.closeReason !== undefined) return;
+    if (this.phase === 'replay') {
+      if (!this.blocked) this.pumpReplay();
+      return;
+    }
+    if (ev.seq <= this.cursor) return;
+    this.cursor = ev.seq;
+    if (!matchesTopic(this.o.topics, ev.topic)) return;
+    const buf = encodedFrame(ev);
+    if (!this.blocked) {
+      this.writeEvent(buf, ev.receivedAt);
+      return;
+    }
+    this.queue.push({ buf, receivedAt: ev.receivedAt });
+    this.queuedBytes += buf.length;
+    if (this.queuedBytes + this.o.res.writableLength > this.o.clientQueueBytes) this.cut('slow-client');
+  }
+
+  /**
+   * Graceful end: flush what is queued, send the retry hint chosen for this stream, end the
+   * response. The client reconnects after `retryMs` and resumes from its last id.
+   */
+  shutdown(retryMs: number): void {
+    if (this.closed || this.closeReason) return;
+    this.closeReason = 'shutdown';
+    clearInterval(this.heartbeat);
+    for (const q of this.queue.splice(0)) this.writeEvent(q.buf, q.receivedAt);
+    this.queuedBytes = 0;
+    this.o.span.setAttribute('sse.shutdown_retry_ms', retryMs);
+    this.o.res.end(frameRetry(retryMs));
+  }
+
+  /** Ends the stream at once (e.g. when the shutdown grace period runs out). */
+  cut(reason: CloseReason): void {
+    if (this.closed) return;
+    if (reason === 'slow-client' && this.closeReason === undefined) {
+      this.o.metrics.slowClientDisconnects.inc();
+      this.o.logger.warn('slow client cut', {
+        stream: this.o.id,
+        remote: this.o.remote,
+        queuedBytes: this.queuedBytes,
+        bufferedBytes: this.o.res.writableLength,
+        limit: this.o.clientQueueBytes,
+      });
+    }
+    this.closeReason ??= reason;
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.o.res.destroy();
+  }
+
+  private pumpReplay(): void {
+    const { log, topics, metrics } = this.o;
+    while (!this.blocked && !this.closed && this.phase === 'replay') {
+      if (this.cursor >= log.lastSeq) {
+        this.phase = 'live';
+        this.o.span.setAttribute('sse.replayed_count', this.replayed);
+        return;
+      }
+      const ev = log.get(this.cursor + 1);
+      if (!ev) {
+        // The window moved past us while this client was still catching up.
+        this.cut('slow-client');
+        return;
+      }
+      this.cursor = ev.seq;
+      if (!matchesTopic(topics, ev.topic)) continue;
+      this.send(encodedFrame(ev));
+      this.replayed += 1;
+      this.written += 1;
+      metrics.replayedEvents.inc();
+      metrics.eventsWritten.inc();
+    }
+  }
+
+  private writeEvent(buf: Buffer, receivedAt: number | undefined): void {
+    this.send(buf);
+    this.written += 1;
+    this.o.metrics.eventsWritten.inc();
+    if (receivedAt !== undefined) {
+      this.o.metrics.publishToWrite.observe((performance.now() - receivedAt) / 1000);
+    }
+  }
+
+  private send(chunk: string | Buffer): void {
+    const { res } = this.o;
+    if (this.closed || res.destroyed || res.writableEnded) return;
+    if (!res.write(chunk)) this.blocked = true;
+  }
+
+  private onDrain(): void {
+    this.blocked = false;
+    if (this.phase === 'replay') {
+      this.pumpReplay();
+      return;
+    }
+    while (!this.blocked && this.queue.length > 0) {
+      const q = this.queue.shift()!;
+      this.queuedBytes -= q.buf.length;
+      this.writeEvent(q.buf, q.receivedAt);
+    }
+  }
+
+  private sendHeartbeat(): void {
+    if (this.blocked || this.closed) return;
+    this.heartbeatCount += 1;
+    this.send(frameComment(`hb ${this.heartbeatCount}`));
+    this.o.metrics.heartbeats.inc();
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    this.queue = [];
+    const reason: CloseReason = this.closeReason ?? 'client';
+    const { o } = this;
+    o.metrics.activeConnections.dec();
+    o.metrics.connectionsClosed.inc({ reason });
+    o.span.setAttributes({
+      'sse.close_reason': reason,
+      'sse.replayed_count': this.replayed,
+      'sse.events_written': this.written,
+      'sse.heartbeats': this.heartbeatCount,
+    });
+    if (reason === 'error' || reason === 'slow-client') {
+      o.span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
+    }
+    o.span.end();
+    o.logger.info('stream close', {
+      stream: o.id,
+      remote: o.remote,
+      reason,
+      replayed: this.replayed,
+      written: this.written,
+      heartbeats: this.heartbeatCount,
+      durationMs: Math.round(performance.now() - this.openedAt),
+    });
+    o.onClosed(this);
+  }
+}
