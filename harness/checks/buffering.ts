@@ -1,0 +1,154 @@
+/**
+ * Buffering: a proxy that buffers the upstream response shows as a late first byte, a late first
+ * event, and steady publishes arriving in bursts after silence.
+ *
+ * burstiness = among consecutive live events on one connection (published after the connection
+ * opened, so replays are excluded) that were published at least half the median publish interval
+ * apart (and >= 2 x burstWindowMs), the fraction that arrived within `burstWindowMs` of each other.
+ * A healthy path keeps the publish spacing (~0); a buffering proxy releases them together (~1).
+ * Pairs touching a disruption of the subscriber's lane are ignored (a latency fault may bunch chunks).
+ */
+import type { HistoryRecord } from '../history/records.ts';
+import { asArray, type Check } from './check.ts';
+import { connectionModel } from './connections.ts';
+import { disruptions, type Lane } from './disruptions.ts';
+import { maxOf, percentile, round3 } from './stats.ts';
+
+interface LiveState {
+  lane: Lane;
+  connectT: number;
+  openT: number | undefined;
+  sawEvent: boolean;
+  prevT: number | undefined;
+  prevPublishedAt: number;
+  prevBytes: number;
+  burstBytes: number;
+  burstCount: number;
+  /** Publish-time span of the current burst: a real burst spans publishes made apart. */
+  burstMinPublishedAt: number;
+  burstMaxPublishedAt: number;
+}
+
+/** Median spacing of publish requests across the workload; undefined with fewer than 2. */
+function medianPublishInterval(records: readonly HistoryRecord[]): number | undefined {
+  const sent: number[] = [];
+  for (const r of records) if (r.kind === 'publish') sent.push(r.sentAt);
+  if (sent.length < 2) return undefined;
+  sent.sort((a, b) => a - b);
+  const gaps: number[] = [];
+  for (let i = 1; i < sent.length; i++) gaps.push(sent[i]! - sent[i - 1]!);
+  return percentile(gaps, 50) ?? undefined;
+}
+
+export const buffering: Check = {
+  name: 'buffering',
+  description: 'time to first byte, first event delay and burstiness (a buffering proxy)',
+  run(history, ctx) {
+    const records = asArray(history);
+    const { subscribers } = connectionModel(records, ctx);
+    const dis = disruptions(records, ctx);
+    const interval = medianPublishInterval(records);
+    const minPublishGap = Math.max(2 * ctx.burstWindowMs, (interval ?? 0) / 2);
+    const ttfb: number[] = [];
+    const firstEventDelay: number[] = [];
+    const bursts: number[] = [];
+    let pairs = 0;
+    let burstyPairs = 0;
+    const state = new Map<number, LiveState>();
+
+    const flushBurst = (s: LiveState): void => {
+      if (s.burstCount >= 2 && s.burstMaxPublishedAt - s.burstMinPublishedAt >= minPublishGap) {
+        bursts.push(s.burstBytes);
+      }
+      s.burstCount = 0;
+      s.burstBytes = 0;
+    };
+
+    for (const r of records) {
+      switch (r.kind) {
+        case 'connect': {
+          const prev = state.get(r.sub);
+          if (prev) flushBurst(prev);
+          state.set(r.sub, {
+            lane: subscribers.get(r.sub)?.lane ?? 'edge',
+            connectT: r.t,
+            openT: undefined,
+            sawEvent: false,
+            prevT: undefined,
+            prevPublishedAt: 0,
+            prevBytes: 0,
+            burstBytes: 0,
+            burstCount: 0,
+            burstMinPublishedAt: 0,
+            burstMaxPublishedAt: 0,
+          });
+          break;
+        }
+        case 'response': {
+          const s = state.get(r.sub);
+          if (s) s.openT = r.t;
+          break;
+        }
+        case 'first-byte': {
+          const lane = subscribers.get(r.sub)?.lane ?? 'edge';
+          if (!dis.forLane(lane).overlaps(r.t - r.ttfbMs, r.t)) ttfb.push(r.ttfbMs);
+          break;
+        }
+        case 'close': {
+          const s = state.get(r.sub);
+          if (s) flushBurst(s);
+          state.delete(r.sub);
+          break;
+        }
+        case 'event': {
+          const s = state.get(r.sub);
+          if (!s || r.publishedAt === undefined) break;
+          const lanes = dis.forLane(s.lane);
+          if (!s.sawEvent) {
+            s.sawEvent = true;
+            if (!lanes.overlaps(s.connectT, r.t))
+              firstEventDelay.push(r.t - Math.max(s.connectT, r.publishedAt));
+          }
+          const live = s.openT !== undefined && r.publishedAt >= s.openT;
+          if (!live) break;
+          if (s.prevT !== undefined && !lanes.overlaps(s.prevPublishedAt, r.t)) {
+            const close = r.t - s.prevT <= ctx.burstWindowMs;
+            if (r.publishedAt - s.prevPublishedAt >= minPublishGap) {
+              pairs++;
+              if (close) burstyPairs++;
+            }
+            if (close) {
+              if (s.burstCount === 0) {
+                s.burstCount = 1;
+                s.burstBytes = s.prevBytes;
+                s.burstMinPublishedAt = s.burstMaxPublishedAt = s.prevPublishedAt;
+              }
+              s.burstCount++;
+              s.burstBytes += r.bytes;
+              s.burstMinPublishedAt = Math.min(s.burstMinPublishedAt, r.publishedAt);
+              s.burstMaxPublishedAt = Math.max(s.burstMaxPublishedAt, r.publishedAt);
+            } else flushBurst(s);
+          } else flushBurst(s);
+          s.prevT = r.t;
+          s.prevPublishedAt = r.publishedAt;
+          s.prevBytes = r.bytes;
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    for (const s of state.values()) flushBurst(s);
+
+    return {
+      'buffering.ttfbP50': round3(percentile(ttfb, 50)),
+      'buffering.ttfbP95': round3(percentile(ttfb, 95)),
+      'buffering.firstEventDelayP95': round3(percentile(firstEventDelay, 95)),
+      'buffering.pairs': pairs,
+      'buffering.burstiness': pairs > 0 ? round3(burstyPairs / pairs) : null,
+      'buffering.maxBurstBytes': maxOf(bursts),
+      'buffering.burstBytesP50': round3(percentile(bursts, 50)),
+      'buffering.publishIntervalMs': round3(interval ?? null),
+    };
+  },
+};

@@ -1,0 +1,93 @@
+/**
+ * Time series for the report's charts, bucketed on the run clock (`ctx.bucketMs`, 250 ms by default).
+ * Bucket i covers [start + i*bucketMs, start + (i+1)*bucketMs); `t` holds bucket starts relative
+ * to the run start. heartbeatGaps has one point per open connection: its longest silence, placed
+ * at the silence's start.
+ */
+import type { TimeSeries } from '../../reports/results.ts';
+import { asArray, type Records } from './check.ts';
+import type { CheckContext } from './context.ts';
+import { connectionModel } from './connections.ts';
+import { analyzeDeliveries } from './deliveries.ts';
+import { runBounds } from './bounds.ts';
+import { percentileSorted, round3 } from './stats.ts';
+
+export function buildSeries(history: Records, ctx: CheckContext): TimeSeries {
+  const records = asArray(history);
+  const { startT, endT } = runBounds(records);
+  const size = ctx.bucketMs;
+  const n = Math.max(1, Math.ceil((endT - startT) / size));
+  const bucketOf = (t: number): number => Math.min(n - 1, Math.max(0, Math.floor((t - startT) / size)));
+
+  const connects = new Array<number>(n).fill(0);
+  const published = new Array<number>(n).fill(0);
+  const delivered = new Array<number>(n).fill(0);
+  for (const r of records) {
+    if (r.kind === 'connect') connects[bucketOf(r.t)]!++;
+    else if (r.kind === 'publish') published[bucketOf(r.t)]!++;
+    else if (r.kind === 'event') delivered[bucketOf(r.t)]!++;
+  }
+
+  // Latency percentiles per bucket: a counting sort of first deliveries by arrival bucket.
+  const a = analyzeDeliveries(records, ctx);
+  const arrivals = a.firstArrivalT.view();
+  const latencies = a.firstLatencyMs.view();
+  const offsets = new Uint32Array(n + 1);
+  for (let i = 0; i < arrivals.length; i++) offsets[bucketOf(arrivals[i]!) + 1]!++;
+  for (let b = 0; b < n; b++) offsets[b + 1]! += offsets[b]!;
+  const fill = offsets.slice(0, n);
+  const grouped = new Float64Array(arrivals.length);
+  for (let i = 0; i < arrivals.length; i++) grouped[fill[bucketOf(arrivals[i]!)]!++] = latencies[i]!;
+  const latencyP50: (number | null)[] = [];
+  const latencyP95: (number | null)[] = [];
+  const latencyP99: (number | null)[] = [];
+  const latencyMax: (number | null)[] = [];
+  for (let b = 0; b < n; b++) {
+    const slice = grouped.subarray(offsets[b]!, offsets[b + 1]!).sort();
+    latencyP50.push(round3(percentileSorted(slice, 50)));
+    latencyP95.push(round3(percentileSorted(slice, 95)));
+    latencyP99.push(round3(percentileSorted(slice, 99)));
+    latencyMax.push(slice.length > 0 ? round3(slice[slice.length - 1]!) : null);
+  }
+
+  // Connected at each bucket end: +1 when a stream opens, -1 when it closes.
+  const { connections } = connectionModel(records, ctx);
+  const deltas: [number, number][] = [];
+  const heartbeatGaps: TimeSeries['heartbeatGaps'] = [];
+  for (const c of connections) {
+    if (!c.open || c.responseT === undefined) continue;
+    deltas.push([c.responseT, 1]);
+    if (c.closeT !== undefined) deltas.push([c.closeT, -1]);
+    if (c.maxSilenceMs > 0) {
+      heartbeatGaps.push({
+        t: round3(c.maxSilenceStartT - startT)!,
+        gapMs: round3(c.maxSilenceMs)!,
+        sub: c.sub,
+      });
+    }
+  }
+  deltas.sort((x, y) => x[0] - y[0]);
+  const connected: number[] = [];
+  let open = 0;
+  let k = 0;
+  for (let b = 0; b < n; b++) {
+    const end = startT + (b + 1) * size;
+    while (k < deltas.length && deltas[k]![0] < end) open += deltas[k++]![1];
+    connected.push(open);
+  }
+
+  const perSec = 1000 / size;
+  return {
+    bucketMs: size,
+    t: Array.from({ length: n }, (_, b) => b * size),
+    latencyP50,
+    latencyP95,
+    latencyP99,
+    latencyMax,
+    connected,
+    reconnectsPerSec: connects.map((c) => round3(c * perSec)!),
+    published,
+    delivered,
+    heartbeatGaps,
+  };
+}

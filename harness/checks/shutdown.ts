@@ -1,0 +1,59 @@
+/**
+ * Shutdown: at each target SIGTERM, every open stream should get a `retry:` hint and end within the
+ * grace period (so clients come back spread out, to a ready instance); and after any target stop
+ * (SIGTERM, SIGKILL, exit) nothing acknowledged may be lost: a publish expected by someone and
+ * received by nobody (and not declared gone by a reset) was lost by the target.
+ */
+import { asArray, type Check } from './check.ts';
+import { connectionModel } from './connections.ts';
+import { analyzeDeliveries } from './deliveries.ts';
+import { round3 } from './stats.ts';
+
+export const shutdown: Check = {
+  name: 'shutdown',
+  description: 'streams end with a retry hint within the grace period; nothing acknowledged lost on restart',
+  run(history, ctx) {
+    const records = asArray(history);
+    const sigterms: number[] = [];
+    let stops = 0;
+    for (const r of records) {
+      if (r.kind !== 'target') continue;
+      if (r.action === 'sigterm') sigterms.push(r.t);
+      if (r.action === 'sigterm' || r.action === 'sigkill' || r.action === 'exit') stops++;
+    }
+    const lost = stops > 0 ? analyzeDeliveries(records, ctx).lostEverywhere : null;
+    if (sigterms.length === 0) {
+      return {
+        'shutdown.openAtSigterm': null,
+        'shutdown.streamsEnded': null,
+        'shutdown.streamsWithRetryHint': null,
+        'shutdown.withoutHint': null,
+        'shutdown.endedWithinGraceRatio': null,
+        'shutdown.lostAcknowledged': lost,
+      };
+    }
+    const { connections } = connectionModel(records, ctx);
+    let open = 0;
+    let ended = 0;
+    let hinted = 0;
+    for (const s of sigterms) {
+      for (const c of connections) {
+        if (!c.open || c.responseT === undefined || c.responseT > s) continue;
+        if (c.closeT !== undefined && c.closeT < s) continue;
+        open++;
+        const endedInGrace = c.closeT !== undefined && c.closeT - s <= ctx.graceMs;
+        if (!endedInGrace) continue;
+        ended++;
+        if (c.lastRetryT !== undefined && c.lastRetryT >= s) hinted++;
+      }
+    }
+    return {
+      'shutdown.openAtSigterm': open,
+      'shutdown.streamsEnded': ended,
+      'shutdown.streamsWithRetryHint': hinted,
+      'shutdown.withoutHint': open - hinted,
+      'shutdown.endedWithinGraceRatio': open > 0 ? round3(ended / open) : null,
+      'shutdown.lostAcknowledged': lost,
+    };
+  },
+};

@@ -1,0 +1,211 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { delivery } from '../../harness/checks/delivery.ts';
+import { checkContext } from '../../harness/checks/context.ts';
+import { HistoryBuilder } from './build-history.ts';
+
+const ctx = checkContext();
+const run = (b: HistoryBuilder) => delivery.run(b.build(), ctx);
+
+/** Two subscribers on topic a, open from t=10. */
+function twoSubs(): HistoryBuilder {
+  return new HistoryBuilder()
+    .run(0, 10_000)
+    .subscriber(0, 1, { topics: ['a'] })
+    .subscriber(0, 2, { topics: ['a'] })
+    .open(10, 1)
+    .open(10, 2);
+}
+
+describe('delivery check', () => {
+  it('counts a clean run: every acknowledged publish once, in order, for every subscriber', () => {
+    const m = run(
+      twoSubs().steady({ topic: 'a', from: 100, everyMs: 100, count: 5, subs: [1, 2], latencyMs: 5 }),
+    );
+    expect(m).toMatchObject({
+      'delivery.expected': 10,
+      'delivery.delivered': 10,
+      'delivery.silentGaps': 0,
+      'delivery.declaredGaps': 0,
+      'delivery.duplicates': 0,
+      'delivery.reorders': 0,
+      'delivery.subscribersWithLoss': 0,
+      'delivery.events': 10,
+    });
+  });
+
+  it('counts a missing acknowledged event as a silent gap for the subscriber that missed it', () => {
+    const b = twoSubs().steady({ topic: 'a', from: 100, everyMs: 100, count: 5, subs: [1], latencyMs: 5 });
+    for (const seq of [1, 2, 4, 5]) b.deliver(100 * seq + 5, 2, 'a', seq);
+    const m = run(b);
+    expect(m['delivery.silentGaps']).toBe(1);
+    expect(m['delivery.subscribersWithLoss']).toBe(1);
+    expect(m['delivery.delivered']).toBe(9);
+  });
+
+  it('counts a second delivery as a duplicate, not a reorder', () => {
+    const b = twoSubs().steady({ topic: 'a', from: 100, everyMs: 100, count: 3, subs: [1, 2], latencyMs: 5 });
+    b.deliver(350, 1, 'a', 2); // a replay of seq 2 after seq 3
+    const m = run(b);
+    expect(m['delivery.duplicates']).toBe(1);
+    expect(m['delivery.reorders']).toBe(0);
+    expect(m['delivery.silentGaps']).toBe(0);
+  });
+
+  it('counts an event arriving after a later one of the same topic as a reorder', () => {
+    const b = new HistoryBuilder().run(0, 1000).subscriber(0, 1).open(10, 1);
+    b.publish(100, 'a', 1).publish(110, 'a', 2).publish(120, 'a', 3);
+    b.deliver(130, 1, 'a', 1).deliver(131, 1, 'a', 3).deliver(132, 1, 'a', 2);
+    const m = run(b);
+    expect(m['delivery.reorders']).toBe(1);
+    expect(m['delivery.duplicates']).toBe(0);
+    expect(m['delivery.silentGaps']).toBe(0);
+  });
+
+  it('keeps order per topic: interleaved topics are not reorders', () => {
+    const b = new HistoryBuilder().run(0, 1000).subscriber(0, 1).open(10, 1);
+    b.publish(100, 'a', 5).publish(101, 'b', 1).publish(102, 'a', 6);
+    b.deliver(110, 1, 'a', 5).deliver(111, 1, 'b', 1).deliver(112, 1, 'a', 6);
+    expect(run(b)['delivery.reorders']).toBe(0);
+  });
+
+  it('counts misses the server declared with a reset as declared gaps, later misses stay silent', () => {
+    const b = new HistoryBuilder()
+      .run(0, 5000)
+      .subscriber(0, 1, { topics: ['a'] })
+      .open(10, 1);
+    b.publish(100, 'a', 1).deliver(105, 1, 'a', 1);
+    b.close(150, 1, 'error');
+    b.publish(200, 'a', 2).publish(300, 'a', 3).publish(400, 'a', 4).publish(450, 'a', 5);
+    // Back at 500 with Last-Event-ID a-1, but retention only has seq 4 on: reset, then 4; 5 never comes.
+    b.open(500, 1, 'a-1').reset(502, 1).deliver(503, 1, 'a', 4);
+    const m = run(b);
+    expect(m['delivery.declaredGaps']).toBe(2); // seq 2, 3: before the earliest available
+    expect(m['delivery.silentGaps']).toBe(1); // seq 5: available, acknowledged before the reset, never sent
+    expect(m['delivery.expected']).toBe(5);
+    expect(m['delivery.delivered']).toBe(2);
+  });
+
+  it('flags losses of a subscriber that came back without a Last-Event-ID (nothing to resume from)', () => {
+    const b = new HistoryBuilder().run(0, 5000).subscriber(0, 1).subscriber(0, 2).open(10, 1).open(10, 2);
+    b.close(100, 1, 'error').close(100, 2, 'error');
+    b.publish(200, 'a', 1);
+    b.open(300, 1).open(300, 2, 'a-0'); // sub 1 had received nothing: no id to send
+    const m = run(b);
+    expect(m['delivery.silentGaps']).toBe(2);
+    expect(m['delivery.silentGapsNoLastEventId']).toBe(1);
+  });
+
+  it('does not let a reset excuse events acknowledged after it', () => {
+    const b = new HistoryBuilder().run(0, 5000).subscriber(0, 1).open(10, 1).reset(12, 1);
+    b.publish(100, 'a', 1);
+    expect(run(b)).toMatchObject({ 'delivery.silentGaps': 1, 'delivery.declaredGaps': 0 });
+  });
+
+  it('expects nothing acknowledged before the first open, and a single early arrival is fine', () => {
+    const b = new HistoryBuilder()
+      .run(0, 1000)
+      .subscriber(0, 1)
+      .publish(5, 'a', 1)
+      .publish(6, 'a', 2)
+      .open(10, 1);
+    b.deliver(12, 1, 'a', 2); // replayed, optional
+    b.publish(100, 'a', 3).deliver(105, 1, 'a', 3);
+    expect(run(b)).toMatchObject({
+      'delivery.expected': 1,
+      'delivery.delivered': 1,
+      'delivery.silentGaps': 0,
+      'delivery.duplicates': 0,
+    });
+  });
+
+  it('stops expecting at workload-end, unsubscribe and give-up', () => {
+    const b = new HistoryBuilder().run(0, 5000).subscriber(0, 1).subscriber(0, 2).subscriber(0, 3);
+    b.open(10, 1).open(10, 2).open(10, 3);
+    b.publish(100, 'a', 1).deliver(105, 1, 'a', 1).deliver(105, 2, 'a', 1).deliver(105, 3, 'a', 1);
+    b.unsubscribe(150, 2).giveUp(160, 3);
+    b.publish(200, 'a', 2).deliver(205, 1, 'a', 2);
+    b.phase(300, 'workload-end').publish(400, 'a', 3);
+    expect(run(b)).toMatchObject({
+      'delivery.expected': 4,
+      'delivery.delivered': 4,
+      'delivery.silentGaps': 0,
+    });
+  });
+
+  it('expects only the topics a subscriber asked for (none = all)', () => {
+    const b = new HistoryBuilder()
+      .run(0, 1000)
+      .subscriber(0, 1, { topics: ['a'] })
+      .subscriber(0, 2)
+      .open(10, 1)
+      .open(10, 2);
+    b.publish(100, 'a', 1).publish(100, 'b', 1);
+    b.deliver(105, 1, 'a', 1).deliver(105, 2, 'a', 1).deliver(106, 2, 'b', 1);
+    expect(run(b)).toMatchObject({
+      'delivery.expected': 3,
+      'delivery.delivered': 3,
+      'delivery.silentGaps': 0,
+    });
+  });
+
+  it('counts subscribers that never opened a stream apart and expects nothing of them', () => {
+    const b = new HistoryBuilder()
+      .run(0, 1000)
+      .subscriber(0, 1)
+      .connect(10, 1)
+      .response(11, 1, 502, 'text/html');
+    b.publish(100, 'a', 1);
+    expect(run(b)).toMatchObject({ 'delivery.expected': 0, 'delivery.subscribersNeverOpened': 1 });
+  });
+
+  it('reports delivered events that were never acknowledged, and ignores events without a seq', () => {
+    const b = new HistoryBuilder().run(0, 1000).subscriber(0, 1).open(10, 1).deliver(20, 1, 'a', 99);
+    b.add({ kind: 'event', t: 30, sub: 1, id: 'x', type: 'message', bytes: 3 });
+    const m = run(b);
+    expect(m['delivery.unacknowledgedDelivered']).toBe(1);
+    expect(m['delivery.events']).toBe(1);
+    expect(m['delivery.expected']).toBe(0);
+  });
+
+  it('accepts any iterable, not only arrays', () => {
+    const records = twoSubs()
+      .steady({ topic: 'a', from: 100, everyMs: 100, count: 2, subs: [1, 2], latencyMs: 5 })
+      .build();
+    function* gen() {
+      yield* records;
+    }
+    expect(delivery.run(gen(), ctx)['delivery.delivered']).toBe(4);
+  });
+
+  it('property: expected = delivered + silent + declared; duplicates = arrivals - distinct', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.array(fc.integer({ min: 1, max: 30 }), { maxLength: 60 }),
+        (count, arrivals) => {
+          const b = new HistoryBuilder().run(0, 100_000).subscriber(0, 1).open(10, 1);
+          for (let s = 1; s <= count; s++) b.publish(100 + s, 'a', s);
+          const valid = arrivals.filter((s) => s <= count);
+          valid.forEach((s, i) => b.deliver(1000 + i, 1, 'a', s));
+          const m = run(b);
+          const distinct = new Set(valid).size;
+          expect(m['delivery.expected']).toBe(count);
+          expect(m['delivery.delivered']).toBe(distinct);
+          expect(m['delivery.silentGaps']).toBe(count - distinct);
+          expect(m['delivery.duplicates']).toBe(valid.length - distinct);
+          let max = 0;
+          let reorders = 0;
+          const seen = new Set<number>();
+          for (const s of valid) {
+            if (!seen.has(s) && s < max) reorders++;
+            seen.add(s);
+            max = Math.max(max, s);
+          }
+          expect(m['delivery.reorders']).toBe(reorders);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,143 @@
+import { describe, it, expect } from 'vitest';
+import { reconnect, peakInWindow, peakDistinctInWindow } from '../../harness/checks/reconnect.ts';
+import { checkContext } from '../../harness/checks/context.ts';
+import { HistoryBuilder } from './build-history.ts';
+
+const ctx = checkContext({
+  faultSettleMs: 0,
+  browserDefaultRetryMs: 3000,
+  backoff: { initialMs: 100, maxMs: 2000 },
+});
+
+/** `n` subscribers streaming from t=0, all cut at `cutT`, each reconnecting `delay(i)` later. */
+function massCut(n: number, cutT: number, delay: (i: number) => number): HistoryBuilder {
+  const b = new HistoryBuilder().run(0, 60_000).fleet(0, n);
+  for (let sub = 1; sub <= n; sub++) b.open(0, sub);
+  b.fault(cutT, cutT + 10, 'cut', { leg: 'edge' });
+  for (let sub = 1; sub <= n; sub++) {
+    b.close(cutT, sub, 'eof').wait(cutT, sub, delay(sub), 'backoff');
+    b.open(cutT + 10 + delay(sub), sub, 'x').heartbeat(cutT + 500 + delay(sub), sub);
+  }
+  return b;
+}
+
+describe('reconnect check', () => {
+  it('peakInWindow counts the most times inside any half-open window', () => {
+    expect(peakInWindow([], 1000)).toBe(0);
+    expect(peakInWindow([0, 999, 1000, 1500, 1999], 1000)).toBe(3);
+    expect(peakInWindow([0, 1, 2, 999, 1000], 1000)).toBe(4);
+    expect(peakInWindow([0, 1000, 2000], 1000)).toBe(1);
+  });
+
+  it('sees a storm when a fleet cut at once comes back at once', () => {
+    const m = reconnect.run(massCut(20, 5000, (i) => i).build(), ctx);
+    expect(m['reconnect.attempts']).toBe(20);
+    expect(m['reconnect.peakPerSec']).toBe(20);
+    expect(m['reconnect.peakPerSecPerSubscriber']).toBe(1);
+    expect(m['reconnect.spreadMs']).toBeLessThan(50);
+  });
+
+  it('sees no storm when jitter spreads the fleet over seconds, and measures the spread', () => {
+    const m = reconnect.run(massCut(20, 5000, (i) => i * 200).build(), ctx); // 200..4000 ms
+    expect(m['reconnect.peakPerSecPerSubscriber']).toBeLessThanOrEqual(0.25);
+    expect(m['reconnect.spreadMs']).toBeGreaterThanOrEqual(2800);
+  });
+
+  it('counts reconnects the same with 0-based attempt numbers', () => {
+    const zeroBased = massCut(20, 5000, (i) => i)
+      .build()
+      .map((r) => (r.kind === 'connect' ? { ...r, attempt: r.attempt - 1 } : r));
+    const m = reconnect.run(zeroBased, ctx);
+    expect(m['reconnect.attempts']).toBe(20);
+    expect(m['reconnect.peakPerSec']).toBe(20);
+  });
+
+  it('measures the herd: the fraction of the fleet reconnecting within the storm window', () => {
+    const c = checkContext({ stormWindowMs: 100 });
+    expect(reconnect.run(massCut(20, 5000, () => 3).build(), c)['reconnect.herdFraction']).toBe(1);
+    expect(reconnect.run(massCut(20, 5000, (i) => i * 50).build(), c)['reconnect.herdFraction']).toBe(0.1);
+  });
+
+  it('names the most frequent error status', () => {
+    const b = new HistoryBuilder().run(0, 5000).fleet(0, 1);
+    b.connect(0, 1).response(1, 1, 502, 'text/html').connect(10, 1).response(11, 1, 502, 'text/html');
+    b.connect(20, 1).response(21, 1, 503, 'text/html');
+    const m = reconnect.run(b.build(), ctx);
+    expect(m['reconnect.errorResponses']).toBe(3);
+    expect(m['reconnect.topErrorStatus']).toBe(502);
+  });
+
+  it('counts a herd, not one client retrying quickly during an outage', () => {
+    const b = new HistoryBuilder().run(0, 20_000).fleet(0, 10, { profile: 'backoff' });
+    for (let sub = 1; sub <= 10; sub++) b.open(0, sub);
+    b.close(1000, 1, 'error');
+    for (let i = 0; i < 8; i++) b.connect(1000 + i * 100, 1).close(1001 + i * 100, 1, 'error'); // 8 tries in 0.8 s
+    const m = reconnect.run(b.build(), ctx);
+    expect(m['reconnect.peakPerSec']).toBe(8);
+    expect(m['reconnect.peakSubscribersPerSec']).toBe(1);
+    expect(m['reconnect.peakPerSecPerSubscriber']).toBe(0.1);
+  });
+
+  it('peakDistinctInWindow counts distinct subscribers inside the window', () => {
+    const at = (t: number, sub: number) => ({ t, sub });
+    expect(peakDistinctInWindow([at(0, 1), at(1, 1), at(2, 2), at(1500, 3), at(1600, 1)], 1000)).toBe(2);
+    expect(peakDistinctInWindow([], 1000)).toBe(0);
+  });
+
+  it('leaves the initial ramp (each first connect) out of storms', () => {
+    const b = new HistoryBuilder().run(0, 5000).fleet(0, 50);
+    for (let sub = 1; sub <= 50; sub++) b.open(sub, sub);
+    const m = reconnect.run(b.build(), ctx);
+    expect(m['reconnect.connects']).toBe(50);
+    expect(m['reconnect.attempts']).toBe(0);
+    expect(m['reconnect.peakPerSec']).toBe(0);
+    expect(m['reconnect.recoveryMs']).toBeNull();
+  });
+
+  it('judges delays against each profile: browser = last retry hint (or default), backoff = [0, cap]', () => {
+    const b = new HistoryBuilder()
+      .run(0, 60_000)
+      .subscriber(0, 1, { profile: 'browser' })
+      .subscriber(0, 2, { profile: 'browser' });
+    b.subscriber(0, 3, { profile: 'backoff' });
+    b.open(0, 1).retry(2, 1, 1500).close(100, 1).wait(100, 1, 1500); // ok
+    b.open(2000, 1).close(2100, 1).wait(2100, 1, 3000); // retry persists: 3000 is wrong
+    b.open(0, 2).close(100, 2).wait(100, 2, 3000); // default: ok
+    b.open(0, 3).close(100, 3).wait(100, 3, 0, 'backoff').wait(200, 3, 2000, 'backoff'); // ok, ok
+    b.wait(300, 3, 2500, 'backoff').wait(400, 3, -1, 'backoff'); // over the cap, negative
+    const m = reconnect.run(b.build(), ctx);
+    expect(m['reconnect.policyViolations']).toBe(3);
+    expect(m['reconnect.delayP50.browser']).toBe(3000);
+    expect(m['reconnect.delayP50.backoff']).toBe(0); // nearest rank of [-1, 0, 2000, 2500]
+  });
+
+  it('measures recovery: time after the last fault until the slowest subscriber streams bytes again', () => {
+    const b = new HistoryBuilder().run(0, 60_000).fleet(0, 3);
+    b.open(0, 1).open(0, 2).open(0, 3);
+    b.fault(1000, 3000, 'blackhole', { leg: 'edge' });
+    b.close(3005, 1, 'error').open(3200, 1).heartbeat(3300, 1); // reconnected 200 ms after
+    b.close(3005, 2, 'error').open(4499, 2).heartbeat(4600, 2); // 200 response 1500 ms after
+    b.heartbeat(3400, 3); // its stream survived: recovered at once
+    const m = reconnect.run(b.build(), ctx);
+    expect(m['reconnect.recoveryMs']).toBe(1500);
+    expect(m['reconnect.unrecovered']).toBe(0);
+  });
+
+  it('reports subscribers that never stream again, and leaves out those that gave up', () => {
+    const b = new HistoryBuilder().run(0, 10_000).fleet(0, 3);
+    b.open(0, 1).open(0, 2).open(0, 3).fault(1000, 2000, 'cut');
+    b.close(1000, 1).close(1000, 2).close(1000, 3);
+    b.open(2100, 1).heartbeat(2200, 1);
+    b.connect(2100, 2).response(2101, 2, 503, 'text/html').close(2101, 2, 'http-status').giveUp(2101, 2);
+    // sub 3 keeps failing until the end
+    const m = reconnect.run(b.build(), ctx);
+    expect(m['reconnect.gaveUp']).toBe(1);
+    expect(m['reconnect.unrecovered']).toBe(1);
+    expect(m['reconnect.recoveryMs']).toBe(8000); // the run ended 8 s after the fault: a lower bound
+  });
+
+  it('ignores mass reconnects too small to measure a spread', () => {
+    const m = reconnect.run(massCut(3, 5000, (i) => i * 500).build(), ctx);
+    expect(m['reconnect.spreadMs']).toBeNull();
+  });
+});
