@@ -1,0 +1,254 @@
+/**
+ * `sse-chaos`: run the scenario suite against real nginx + toxiproxy and judge it, or re-render a
+ * report from a results file. Exit codes are a contract (ARCHITECTURE.md): 0 every verdict as
+ * expected, 1 an SLO verdict not as expected, 2 usage/config error, 3 infrastructure error,
+ * 130 interrupted.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { ReportPaths } from '../reports/write.ts';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { allScenarios, defaultSuite } from '../scenarios/index.ts';
+import { ScenarioConfigError } from './run/config-error.ts';
+import { loadConfig, type Config } from './run/config.ts';
+import { EXIT } from './run/exit-codes.ts';
+import { linkLatest, timestampDir } from './run/out-dir.ts';
+import { createProgress } from './run/progress.ts';
+import type { Scenario } from './run/scenario.ts';
+import { validateSlos } from './run/runner.ts';
+import { runSuite, toolVersion } from './run/suite.ts';
+import { InfrastructureError, TopologyConfigError } from './topology/errors.ts';
+import { isProfile, listProfiles } from './topology/nginx-profiles.ts';
+import { loadTargetFile, parseTarget, type TargetSpec } from './topology/target.ts';
+import { parseRuntimeChoice } from './topology/runtime.ts';
+
+interface RunFlags {
+  list?: boolean;
+  scenario: string[];
+  profile?: string;
+  target?: string;
+  out?: string;
+  seed?: number;
+  slo: Record<string, number>;
+  config?: string;
+  runtime?: string;
+}
+
+const collect = (value: string, prev: string[]) => [...prev, value];
+
+function parseSlo(value: string, prev: Record<string, number>): Record<string, number> {
+  const m = /^([^=]+)=(.+)$/.exec(value);
+  const threshold = m ? Number(m[2]) : NaN;
+  if (!m || !Number.isFinite(threshold)) {
+    throw new InvalidArgumentError(
+      `expected name=threshold with a number, e.g. latency-p99=500; got "${value}"`,
+    );
+  }
+  return { ...prev, [m[1]!.trim()]: threshold };
+}
+
+function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected an integer, got "${value}"`);
+  return n;
+}
+
+function writeOut(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+function listScenarios(scenarios: readonly Scenario[], suite: ReadonlySet<string>): void {
+  const width = Math.max(...scenarios.map((s) => s.name.length));
+  writeOut('Scenarios (* = in the default suite):');
+  for (const s of scenarios) {
+    const expect =
+      s.expect === 'pass' ? 'expects pass' : `expects violation of ${s.expect.violates.join(', ')}`;
+    writeOut(
+      `${suite.has(s.name) ? '*' : ' '} ${s.name.padEnd(width)}  ${expect}; profile ${s.topology.profile}`,
+    );
+    writeOut(`  ${' '.repeat(width)}  ${s.description}`);
+  }
+  writeOut('\nnginx profiles (--profile):');
+  for (const p of listProfiles()) writeOut(`  ${p.name}: ${p.description}`);
+}
+
+/** Picks the scenarios to run: --scenario names (any known), else config.only, else the default suite. */
+function selectScenarios(names: string[], config: Config | undefined): Scenario[] {
+  const known = new Map([...allScenarios, ...(config?.scenarios ?? [])].map((s) => [s.name, s]));
+  const wanted = names.length ? names : config?.only;
+  if (!wanted) return [...defaultSuite, ...(config?.scenarios ?? [])];
+  return wanted.map((n) => {
+    const s = known.get(n);
+    if (!s) throw new ScenarioConfigError(`unknown scenario "${n}"; known: ${[...known.keys()].join(', ')}`);
+    return s;
+  });
+}
+
+async function runCommand(flags: RunFlags): Promise<number> {
+  const config = await loadConfig(flags.config);
+  const scenarios = selectScenarios(flags.scenario, config);
+  if (flags.list) {
+    listScenarios([...allScenarios, ...(config?.scenarios ?? [])], new Set(defaultSuite.map((s) => s.name)));
+    return EXIT.ok;
+  }
+  const profile = flags.profile ?? config?.profile;
+  if (profile !== undefined && !isProfile(profile)) {
+    throw new ScenarioConfigError(
+      `--profile: unknown nginx profile "${profile}"; known: ${listProfiles()
+        .map((p) => p.name)
+        .join(', ')}`,
+    );
+  }
+  let target: TargetSpec | undefined;
+  if (flags.target) target = await loadTargetFile(flags.target);
+  else if (config?.target) target = parseTarget(config.target, `${config.source}: target`);
+  const runtime = flags.runtime ? parseRuntimeChoice(flags.runtime) : undefined;
+  // Every input is checked before anything is created on disk or started.
+  for (const s of scenarios) validateSlos(s, { slos: config?.slos ?? {}, sloOverrides: flags.slo });
+  const outDir = resolve(flags.out ?? config?.out ?? timestampDir());
+  await mkdir(outDir, { recursive: true });
+
+  const abort = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      process.stderr.write(`\n${sig} again: exiting now.\n`);
+      process.exit(EXIT.interrupted);
+    }
+    process.stderr.write(`\n${sig}: stopping the current scenario and writing what was measured...\n`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const progress = createProgress();
+  try {
+    const outcome = await runSuite(scenarios, {
+      ...(profile ? { profile } : {}),
+      ...(target ? { target } : {}),
+      ...(runtime && runtime !== 'auto' ? { runtime } : {}),
+      seed: flags.seed ?? config?.seed ?? 1,
+      slos: config?.slos ?? {},
+      sloOverrides: flags.slo,
+      signal: abort.signal,
+      onProgress: progress,
+    });
+    progress.close();
+    await writeFile(join(outDir, 'results.json'), `${JSON.stringify(outcome.results, null, 2)}\n`);
+    try {
+      const { writeReports } = await import('../reports/write.ts');
+      await writeReports(outcome.results, outDir);
+    } catch (err) {
+      process.stderr.write(
+        `warning: rendering the reports failed (results.json is written): ${(err as Error).message}\n`,
+      );
+    }
+    const latest = flags.out ? undefined : await linkLatest(outDir).catch(() => undefined);
+    const s = outcome.results.summary;
+    writeOut(
+      `\n${s.asExpected}/${s.total} scenarios as expected` +
+        (s.unexpected ? `, ${s.unexpected} NOT as expected` : '') +
+        (s.errors ? `, ${s.errors} infrastructure error(s)` : '') +
+        ` in ${(outcome.results.durationMs / 1000).toFixed(1)} s`,
+    );
+    for (const r of outcome.results.scenarios.filter((r) => !r.asExpected)) {
+      writeOut(`\n${r.name}: ${r.verdict}${r.error ? ` (${r.error.split('\n')[0]})` : ''}`);
+      for (const slo of r.slos) {
+        const wantedFail = r.expected !== 'pass' && r.expected.includes(slo.name);
+        if (slo.pass === !wantedFail) continue;
+        writeOut(
+          `  ${slo.name}: measured ${slo.measured ?? 'n/a'}${slo.unit} ${slo.comparator} ${slo.threshold}${slo.unit} ` +
+            `${slo.pass ? 'passed, but a violation was expected' : 'VIOLATED'}`,
+        );
+        if (slo.diagnosis) writeOut(`    ${slo.diagnosis}`);
+      }
+    }
+    writeOut(`\nReport: ${join(outDir, 'report.html')}${latest ? ` (also ${latest})` : ''}`);
+    if (outcome.interrupted) return EXIT.interrupted;
+    if (outcome.infrastructureError || s.errors) return EXIT.infrastructure;
+    return s.unexpected ? EXIT.unexpected : EXIT.ok;
+  } finally {
+    progress.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function reportCommand(resultsPath: string, flags: { out?: string }): Promise<number> {
+  const { reportCommand: render } = await import('../reports/cli-report.ts');
+  let paths: ReportPaths;
+  try {
+    ({ paths } = await render(resultsPath, flags.out));
+  } catch (err) {
+    // A missing, non-JSON or wrong-shaped results file is bad input, not an infrastructure failure.
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    return EXIT.usage;
+  }
+  for (const path of Object.values(paths)) writeOut(path);
+  return EXIT.ok;
+}
+
+export function buildProgram(setCode: (code: number) => void): Command {
+  const program = new Command('sse-chaos')
+    .description('Chaos-test Server-Sent Events behind real nginx and toxiproxy, judged against SLOs.')
+    .version(toolVersion())
+    .exitOverride()
+    .enablePositionalOptions()
+    .showHelpAfterError('(run sse-chaos --help for usage)');
+  const runOptions = (cmd: Command): Command =>
+    cmd
+      .option('--list', 'list scenarios and nginx profiles, then exit')
+      .option('--scenario <name>', 'run this scenario (repeatable; default: the whole suite)', collect, [])
+      .option('--profile <profile>', 'nginx profile for every scenario (overrides each scenario)')
+      .option('--target <file>', 'JSON target spec (a command or URL of your own SSE server)')
+      .option('--out <dir>', 'output folder (default reports/out/<timestamp>, linked as reports/out/latest)')
+      .option('--seed <n>', "seed for the clients' reconnect jitter (default 1)", parseSeed)
+      .option('--slo <name=threshold>', 'override an SLO threshold (repeatable)', parseSlo, {})
+      .option('--config <file>', 'config file (default ./sse-chaos.config.ts when present)')
+      .addOption(
+        new Option('--runtime <runtime>', 'where the stack runs').choices(['local', 'containers', 'auto']),
+      )
+      .action(async (flags: RunFlags) => setCode(await runCommand(flags)));
+  // `sse-chaos [flags]` and `sse-chaos run [flags]` are the same command.
+  runOptions(program);
+  runOptions(program.command('run').description('run the scenario suite (the default command)'));
+  program
+    .command('report <results>')
+    .description('re-render report.html, junit.xml and summary.md from a results.json')
+    .option('--out <dir>', 'output folder (default: next to the results file)')
+    .action(async (results: string, flags: { out?: string }) => setCode(await reportCommand(results, flags)));
+  return program;
+}
+
+/** Runs the CLI and returns the exit code (never calls process.exit itself). */
+export async function main(argv: readonly string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end with exitCode 0 through the same path as usage errors.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof ScenarioConfigError || err instanceof TopologyConfigError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof InfrastructureError) {
+      process.stderr.write(`infrastructure error: ${err.message}\n`);
+      return EXIT.infrastructure;
+    }
+    process.stderr.write(`error: ${(err as Error).stack ?? String(err)}\n`);
+    return EXIT.infrastructure;
+  }
+}
+
+const isEntry = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
+if (isEntry || process.env.SSE_CHAOS_CLI === '1') {
+  const code = await main(process.argv.slice(2));
+  process.exitCode = code;
+  // A stray keep-alive socket must not keep a finished run alive (unref: never delays a clean exit).
+  setTimeout(() => process.exit(code), 2000).unref();
+}

@@ -1,0 +1,24 @@
+/**
+ * `nginx -s reload`, optionally to another profile (a config deploy). Old workers keep serving open
+ * streams; undo reloads the original profile if it changed.
+ */
+import { z } from 'zod';
+import { defineFault } from '../fault.ts';
+
+export const nginxReload = defineFault({
+  name: 'nginx-reload',
+  summary: 'reload nginx (optionally to another profile); undo restores the original profile',
+  legs: [],
+  params: z.strictObject({ profile: z.string().min(1).optional() }),
+  async apply(ctx) {
+    const original = ctx.topology.nginx.profile;
+    const profile = ctx.params.profile ?? original;
+    await ctx.topology.nginx.reload(profile);
+    ctx.record({ kind: 'nginx', t: ctx.now(), action: 'reload', profile });
+    return async () => {
+      if (profile === original) return;
+      await ctx.topology.nginx.reload(original);
+      ctx.record({ kind: 'nginx', t: ctx.now(), action: 'reload', profile: original });
+    };
+  },
+});

@@ -1,0 +1,104 @@
+/**
+ * Runs scenarios one after another (each on its own fresh topology: a fault in one must not leak
+ * into the next) and assembles results.json's `Results`.
+ */
+import { readFileSync } from 'node:fs';
+import type { Results, ScenarioResult } from '../../reports/results.ts';
+import { inSpan, startTracing } from '../telemetry/tracing.ts';
+import type { ComponentVersions } from '../topology/topology.ts';
+import { describeEnvironment } from './environment.ts';
+import type { ProgressEvent } from './progress.ts';
+import { runScenario, validateSlos, type RunScenarioOptions } from './runner.ts';
+import type { Scenario } from './scenario.ts';
+
+export interface RunSuiteOptions extends Omit<RunScenarioOptions, 'onPhase' | 'tracer'> {
+  onProgress?(ev: ProgressEvent): void;
+}
+
+export interface SuiteOutcome {
+  results: Results;
+  interrupted: boolean;
+  /** At least one scenario failed on infrastructure (exit code 3). */
+  infrastructureError: boolean;
+}
+
+export function toolVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export function summarize(scenarios: ScenarioResult[]): Results['summary'] {
+  const asExpected = scenarios.filter((s) => s.asExpected).length;
+  const errors = scenarios.filter((s) => s.verdict === 'error').length;
+  return { total: scenarios.length, asExpected, unexpected: scenarios.length - asExpected - errors, errors };
+}
+
+export async function runSuite(
+  scenarios: readonly Scenario[],
+  opts: RunSuiteOptions = {},
+): Promise<SuiteOutcome> {
+  for (const s of scenarios) validateSlos(s, opts);
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const tracing = await startTracing();
+  const done: ScenarioResult[] = [];
+  let versions: ComponentVersions | undefined;
+  let interrupted = false;
+  let infrastructureError = false;
+  let finishedAt = new Date();
+  let durationMs = 0;
+  try {
+    for (const [index, scenario] of scenarios.entries()) {
+      if (opts.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      opts.onProgress?.({ type: 'scenario-start', name: scenario.name, index, total: scenarios.length });
+      const outcome = await inSpan(
+        tracing.tracer,
+        `scenario ${scenario.name}`,
+        { 'scenario.name': scenario.name, 'scenario.profile': opts.profile ?? scenario.topology.profile },
+        async (span) => {
+          const o = await runScenario(scenario, {
+            ...opts,
+            tracer: tracing.tracer,
+            onPhase: (phase) => opts.onProgress?.({ type: 'phase', name: scenario.name, phase }),
+          });
+          span.setAttribute('scenario.verdict', o.result.verdict);
+          span.setAttribute('scenario.asExpected', o.result.asExpected);
+          return o;
+        },
+      );
+      versions ??= outcome.versions;
+      done.push(outcome.result);
+      opts.onProgress?.({ type: 'scenario-end', result: outcome.result, index, total: scenarios.length });
+      if (outcome.infrastructure) infrastructureError = true;
+      if (outcome.interrupted) {
+        interrupted = true;
+        break;
+      }
+    }
+  } finally {
+    finishedAt = new Date();
+    durationMs = Math.round(performance.now() - t0);
+    await tracing.shutdown();
+  }
+  const results: Results = {
+    schemaVersion: 1,
+    tool: { name: 'sse-chaos', version: toolVersion() },
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs,
+    seed: opts.seed ?? 1,
+    environment: await describeEnvironment(versions),
+    scenarios: done,
+    summary: summarize(done),
+  };
+  return { results, interrupted, infrastructureError };
+}

@@ -1,0 +1,3 @@
+export { parsePrometheusText } from './prometheus.ts';
+export { scrapeMetrics, type ScrapeResult } from './scrape.ts';
+export { startTracing, inSpan, type RunnerTracing } from './tracing.ts';
