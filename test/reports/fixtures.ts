@@ -4,19 +4,8 @@
  * carries hostile text (`<script>`, `</script>`, U+2028, control characters) in names, diagnoses and
  * logs; `largeResults()` has 10,000 subscribers' heartbeat points and long series.
  */
+import { seededRandom as rng } from '../../harness/client/random.ts';
 import type { FaultWindow, Results, ScenarioResult, SloResult, TimeSeries } from '../../reports/results.ts';
-
-/** mulberry32: tiny, seedable, good enough for fixtures. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface SeriesOptions {
   durationMs: number;
