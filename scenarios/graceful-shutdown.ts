@@ -9,8 +9,7 @@ export default defineScenario({
   workload: { ratePerSec: 40, durationMs: 6000 },
   topology: { server: { log: 'file', extraArgs: ['--shutdown-jitter-ms', '3000'] } },
   faults: [{ at: 500, duration: 0, action: 'target-sigterm' }],
-  // With one instance, nginx answers 502 until the restart is ready (2-4 s here) and a browser EventSource
-  // that comes back in that window gives up for good. That is the single-instance topology, not the server:
-  // in production a second instance serves meanwhile. This scenario judges the shutdown and the replay.
-  slos: { 'no-give-up': { enabled: false } },
+  // While the target restarts (2-4 s here) nginx would answer 502 (and the draining server 503); the good
+  // profile turns those into a jittered retry hint for event streams, so no browser EventSource gives up
+  // (browser-give-up shows what happens without it).
 });

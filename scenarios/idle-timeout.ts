@@ -6,9 +6,6 @@ export default defineScenario({
     'proxy_read_timeout shorter than the heartbeat interval (or a load balancer idle timeout, e.g. AWS ALB 60 s, ' +
     'with a 90 s heartbeat): quiet streams are cut by the proxy. The idle-cut SLO must catch it.',
   topology: { profile: 'short-read-timeout' },
-  // Events start right after connect, so every client holds an id before its first cut.
-  fleet: { rampMs: 0 },
-  settleMs: 0,
   workload: { ratePerSec: 1, durationMs: 4000 },
   // Every cut delays the next events by a reconnect (<= retry + jitter): that is the cut's cost, judged
   // by no-idle-cuts; latency here is not steady state.

@@ -5,6 +5,7 @@
  */
 import type { Scenario } from '../harness/run/scenario.ts';
 import baseline from './baseline.ts';
+import browserGiveUp from './browser-give-up.ts';
 import crashRestart from './crash-restart.ts';
 import edgeLatency from './edge-latency.ts';
 import edgePartition from './edge-partition.ts';
@@ -29,6 +30,7 @@ export const defaultSuite: readonly Scenario[] = [
   reconnectStorm,
   gracefulShutdown,
   crashRestart,
+  browserGiveUp,
   nginxReload,
   replayWindowOverflow,
   proxyBuffering,

@@ -115,6 +115,9 @@ export function createSseServer(options: SseServerOptions = {}): SseServer {
       query.get('lastEventId') ??
       undefined;
     const eventLog = log!;
+    // From here to stream.start() nothing awaits: commits fire synchronously (event-log.ts), so
+    // none can land between reading the head here and the stream joining `streams`. That makes the
+    // resume point the stream announces exactly its replay/live boundary (no loss, no duplicate).
     const resume = resolveResume(lastEventId, eventLog);
     const retryMs = config.retryMs + jitter(random, config.retryJitterMs);
     const span = tracing.tracer.startSpan(

@@ -45,6 +45,16 @@ export function frameRetry(ms: number): string {
   return `retry: ${ms}\n\n`;
 }
 
+/**
+ * An id-only block: sets the client's last event id (WHATWG: the id buffer is copied on every blank
+ * line) and dispatches nothing, since the data buffer is empty. Tells a client where it stands
+ * before it has received any event.
+ */
+export function frameIdOnly(id: string): string {
+  assertSingleLine('id', id);
+  return `id: ${id}\n\n`;
+}
+
 /** A comment line: keeps proxies' idle timers alive without touching the client's last event id. */
 export function frameComment(text: string): string {
   assertSingleLine('comment', text);

@@ -31,6 +31,21 @@ export function formatId(epoch: string, seq: number): string {
   return `${epoch}-${String(seq).padStart(SEQ_DIGITS, '0')}`;
 }
 
+/**
+ * A resume position: an event id, or for seq 0 the sentinel `<epoch>-000000000000`, "before the
+ * first event of this log". A stream that starts without a usable Last-Event-ID gets its position
+ * in an id-only block (see stream.ts), so even a client cut before its first event can resume.
+ */
+export function formatPosition(epoch: string, seq: number): string {
+  return seq === 0 ? `${epoch}-${'0'.repeat(SEQ_DIGITS)}` : formatId(epoch, seq);
+}
+
+/** Parses a resume position: an id this server issued, or its log's sentinel (seq 0). */
+export function parsePosition(id: string): { epoch: string; seq: number } | undefined {
+  const m = ID_PATTERN.exec(id);
+  return m ? { epoch: m[1]!, seq: Number(m[2]) } : undefined;
+}
+
 /** Parses an id this server issued; undefined for anything else (a client may send any string). */
 export function parseId(id: string): { epoch: string; seq: number } | undefined {
   const m = ID_PATTERN.exec(id);

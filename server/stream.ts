@@ -11,6 +11,13 @@
  *    Over the bound the client is cut and counted, so one slow reader never grows memory or delays
  *    the others.
  *
+ * Resume point: a stream that starts without a usable Last-Event-ID (none, or a reset) first gets an
+ * id-only block naming its start position (the head, or the sentinel `<epoch>-000000000000` on an
+ * empty log). Without it, a client cut before its first event would reconnect without an id and
+ * silently miss what was published meanwhile. The position is the stream's cursor, read in the same
+ * synchronous turn that registers the stream for commits (app.ts), so the id sent is exactly the
+ * replay/live boundary: every later commit reaches this stream, none before it does.
+ *
  * Heartbeats are comment lines (`: hb <n>`), skipped while the socket is backed up (the queued data
  * already keeps the connection busy).
  */
@@ -19,7 +26,8 @@ import type { ServerResponse } from 'node:http';
 import type { Span } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { EventLog, StoredEvent } from './event-log.ts';
-import { encodedFrame, frameComment, frameEvent, frameRetry } from './framing.ts';
+import { encodedFrame, frameComment, frameEvent, frameIdOnly, frameRetry } from './framing.ts';
+import { formatPosition } from './ids.ts';
 import type { Logger } from './logger.ts';
 import type { CloseReason, Metrics } from './metrics.ts';
 import type { Resume } from './resume.ts';
@@ -75,10 +83,18 @@ export class StreamSession {
     this.heartbeat.unref();
   }
 
-  /** Writes the retry hint, the reset (if any) and the replay; then the stream is live. */
+  /**
+   * Writes the retry hint, the resume point (without a usable Last-Event-ID), the reset (if any)
+   * and the replay; then the stream is live. Must run in the same turn as the resume was resolved.
+   */
   start(): void {
     const { o } = this;
     this.send(frameRetry(o.retryMs));
+    if (o.resume.kind !== 'replay') {
+      const position = formatPosition(o.log.epoch, this.cursor);
+      this.send(frameIdOnly(position));
+      o.span.setAttribute('sse.start_id', position);
+    }
     if (o.resume.kind === 'reset') {
       const { reason, earliestId, requested } = o.resume;
       this.send(frameEvent({ event: 'reset', data: JSON.stringify({ reason, earliestId, requested }) }));

@@ -4,6 +4,11 @@
  * function so the configs are unit-testable and identical in both runtimes.
  *
  * Scenarios run time-compressed (heartbeat ~1 s), so timeouts are derived from `heartbeatMs`.
+ *
+ * `good` adds the SSE error page (see ssePage): an event-stream request meeting an unavailable
+ * upstream gets 200 + a jittered `retry:` instead of 502/503, which a browser EventSource would treat
+ * as fatal. `bare-errors` is good without it; the misconfigurations build on `bare-errors` so each
+ * shows its own symptom alone (limit-conn's 503 must reach the client to be seen).
  */
 import { readFileSync } from 'node:fs';
 import { TopologyConfigError } from './errors.ts';
@@ -22,6 +27,15 @@ export interface ProfileParams {
   limitConn?: number;
   /** proxy_cache_lock_timeout for `proxy-cache` (ms, default 5000, nginx's default). */
   cacheLockTimeoutMs?: number;
+  /**
+   * The `retry:` range nginx answers an event-stream request with while the upstream is unavailable
+   * (502/503/504; SSE-aware profiles only), jittered per request over [min, max] so clients do not
+   * come back together. Defaults follow the heartbeat: [1 x, 3 x] heartbeatMs, which matches the
+   * time-compressed target's own retry (1000 ms + random [0, 2000)). In production set it to the
+   * target's `--retry-ms` .. `--retry-ms + --retry-jitter-ms`.
+   */
+  unavailableRetryMinMs?: number;
+  unavailableRetryMaxMs?: number;
   /**
    * Honor the upstream's `X-Accel-Buffering: no` in buffering profiles. Default false: the reference
    * server sends it (as it should), and the buffering profiles model a proxy that buffers anyway.
@@ -52,6 +66,11 @@ interface Directives {
   main?: string[];
   http?: string[];
   location?: string[];
+  /**
+   * Event-stream requests (Accept contains text/event-stream) whose upstream is unavailable get
+   * `200` + a jittered `retry:` instead of the error, so a browser EventSource keeps retrying.
+   */
+  sseUnavailableRetry?: { minMs: number; maxMs: number };
 }
 
 interface ProfileDef {
@@ -68,8 +87,25 @@ const DEFAULTS: Required<ProfileParams> = {
   workerShutdownTimeoutMs: 1000,
   limitConn: 8,
   cacheLockTimeoutMs: 5000,
+  unavailableRetryMinMs: 0, // 0 = derived from the heartbeat
+  unavailableRetryMaxMs: 0,
   honorAccelBuffering: false,
 };
+
+/**
+ * The unavailable-upstream retry range: the params, else [1 x, 3 x] heartbeat. Throws when the
+ * explicit range is inverted (a typo there would silently disable the jitter).
+ */
+export function unavailableRetryRange(p: Required<ProfileParams>): { minMs: number; maxMs: number } {
+  const minMs = p.unavailableRetryMinMs || p.heartbeatMs;
+  const maxMs = p.unavailableRetryMaxMs || Math.max(minMs, 3 * p.heartbeatMs);
+  if (maxMs < minMs) {
+    throw new TopologyConfigError(
+      `profile parameters: unavailableRetryMaxMs (${maxMs}) must be >= unavailableRetryMinMs (${minMs})`,
+    );
+  }
+  return { minMs, maxMs };
+}
 
 /** `good`'s read timeout: nginx's 60 s default, or 10 heartbeats if that is longer. */
 const comfortable = (p: Required<ProfileParams>): number =>
@@ -77,7 +113,8 @@ const comfortable = (p: Required<ProfileParams>): number =>
 const ignoreAccel = (p: Required<ProfileParams>): string[] =>
   p.honorAccelBuffering ? [] : ['proxy_ignore_headers X-Accel-Buffering;'];
 
-const good = (p: Required<ProfileParams>): Directives => ({
+/** `good` without the SSE error page: what `bare-errors` keeps, and every misconfiguration builds on. */
+const bare = (p: Required<ProfileParams>): Directives => ({
   httpVersion: '1.1',
   buffering: false,
   readTimeoutMs: comfortable(p),
@@ -85,12 +122,25 @@ const good = (p: Required<ProfileParams>): Directives => ({
   location: ['proxy_cache off;', 'gzip off;'],
 });
 
+const good = (p: Required<ProfileParams>): Directives => ({
+  ...bare(p),
+  sseUnavailableRetry: unavailableRetryRange(p),
+});
+
 const PROFILES: Record<string, ProfileDef> = {
   good: {
     description:
-      'HTTP/1.1 upstream, Connection "", buffering/cache/gzip off, read timeout far above the heartbeat.',
-    symptom: 'none: events arrive as published, idle streams stay open.',
+      'HTTP/1.1 upstream, Connection "", buffering/cache/gzip off, read timeout far above the heartbeat; ' +
+      'an event-stream request meeting an unavailable upstream (502/503/504) gets 200 + a jittered retry: hint.',
+    symptom: 'none: events arrive as published, idle streams stay open, clients retry through restarts.',
     directives: good,
+  },
+  'bare-errors': {
+    description:
+      'good without the SSE error page: while the target restarts or drains, nginx passes 502/503 to event-stream clients.',
+    symptom:
+      'browsers stop for good when the upstream is briefly down: a browser EventSource treats any non-200 as fatal and never reconnects.',
+    directives: bare,
   },
   'buffered-http10': {
     description:
@@ -98,7 +148,7 @@ const PROFILES: Record<string, ProfileDef> = {
     symptom:
       'nothing reaches the client, not even the status line, until ~4 KiB accumulate; then 4 KiB at a time, cutting events mid-record.',
     directives: (p) => ({
-      ...good(p),
+      ...bare(p),
       httpVersion: '1.0',
       buffering: true,
       location: ['proxy_cache off;', 'gzip off;', ...ignoreAccel(p)],
@@ -109,7 +159,7 @@ const PROFILES: Record<string, ProfileDef> = {
     symptom:
       'an idle stream is cut without an error (after headers: no 504, the connection just ends) before each heartbeat.',
     directives: (p) => ({
-      ...good(p),
+      ...bare(p),
       readTimeoutMs: p.readTimeoutMs || Math.max(1, Math.round(p.heartbeatMs * 0.6)),
     }),
   },
@@ -118,7 +168,7 @@ const PROFILES: Record<string, ProfileDef> = {
     symptom:
       'for clients sending Accept-Encoding: gzip (every browser), events are held in the compressor until its buffers fill.',
     directives: (p) => ({
-      ...good(p),
+      ...bare(p),
       buffering: true,
       location: [
         'proxy_cache off;',
@@ -135,7 +185,7 @@ const PROFILES: Record<string, ProfileDef> = {
     symptom:
       'new connections are reset or closed without a response once the limit is reached ("worker_connections are not enough").',
     directives: (p) => ({
-      ...good(p),
+      ...bare(p),
       workerConnections: p.workerConnections === DEFAULTS.workerConnections ? 16 : p.workerConnections,
     }),
   },
@@ -145,7 +195,7 @@ const PROFILES: Record<string, ProfileDef> = {
     symptom:
       'the second subscriber waits on the cache lock (cacheLockTimeoutMs) before it gets a stream; a finished stream can be replayed stale.',
     directives: (p, placement) => ({
-      ...good(p),
+      ...bare(p),
       buffering: true,
       http: [
         `proxy_cache_path ${placement.tempDir}/cache levels=1 keys_zone=sse_cache:1m max_size=64m inactive=1m;`,
@@ -164,13 +214,13 @@ const PROFILES: Record<string, ProfileDef> = {
     description: 'good, plus worker_shutdown_timeout (default 1000 ms): a reload cuts open streams.',
     symptom:
       'about workerShutdownTimeoutMs after each reload, every stream opened before it is closed (clients must reconnect).',
-    directives: (p) => ({ ...good(p), main: [`worker_shutdown_timeout ${p.workerShutdownTimeoutMs}ms;`] }),
+    directives: (p) => ({ ...bare(p), main: [`worker_shutdown_timeout ${p.workerShutdownTimeoutMs}ms;`] }),
   },
   'limit-conn': {
     description: 'limit_conn per client address (default 8) with status 503.',
     symptom: 'streams beyond the limit get 503; a browser EventSource then stops for good.',
     directives: (p) => ({
-      ...good(p),
+      ...bare(p),
       http: ['limit_conn_zone $binary_remote_addr zone=sse_perip:1m;'],
       location: [
         'proxy_cache off;',
@@ -185,7 +235,7 @@ const PROFILES: Record<string, ProfileDef> = {
       'HTTP/1.0 upstream with buffering off: events flow, but the end of a response is only the close.',
     symptom:
       'a target crash mid-stream looks like a clean end of stream to the client (no truncated-chunk error).',
-    directives: (p) => ({ ...good(p), httpVersion: '1.0' }),
+    directives: (p) => ({ ...bare(p), httpVersion: '1.0' }),
   },
 };
 
@@ -250,7 +300,84 @@ export interface RenderOptions {
 }
 
 const indent = (lines: string[] | undefined, spaces: number): string =>
-  (lines ?? []).map((l) => `${' '.repeat(spaces)}${l}`).join('\n');
+  (lines ?? []).map((l) => (l === '' ? '' : `${' '.repeat(spaces)}${l}`)).join('\n');
+
+/** How a location proxies to the target; shared by `location /` and `@sse_stream` so they cannot drift. */
+function proxyLines(d: Directives): string[] {
+  return [
+    'proxy_pass http://target;',
+    '# Set explicitly: the upstream default is 1.0 before nginx 1.29.7 and 1.1 after.',
+    `proxy_http_version ${d.httpVersion};`,
+    `proxy_set_header Connection "${d.httpVersion === '1.1' ? '' : 'close'}";`,
+    'proxy_set_header Host $http_host;',
+    'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+    `proxy_buffering ${d.buffering ? 'on' : 'off'};`,
+    `proxy_read_timeout ${d.readTimeoutMs}ms;`,
+    ...(d.location ?? []),
+  ];
+}
+
+/** Buckets of the per-request retry jitter (split_clients needs a fixed table; 5% each). */
+const RETRY_BUCKETS = 20;
+
+/** The retry values of the buckets, spread evenly over [minMs, maxMs]. Pure, for the tests. */
+export function retryBuckets(minMs: number, maxMs: number, buckets = RETRY_BUCKETS): number[] {
+  return Array.from({ length: buckets }, (_, i) =>
+    Math.round(minMs + ((maxMs - minMs) * i) / Math.max(1, buckets - 1)),
+  );
+}
+
+/**
+ * The SSE error page: http-level variables, the routing in `location /`, and the two named
+ * locations. Event-stream requests (by Accept) are proxied from `@sse_stream`, where a 502/503/504
+ * (target down, restarting or draining) becomes `200` + `retry: N` with N jittered per request: a
+ * browser EventSource treats any non-200 as fatal, but a 200 stream that ends is a reconnect after
+ * `retry`. Other requests (/metrics, /readyz, publishes) never enter it and keep their real status
+ * and body. The 418 detour is the documented-safe use of `if` in a location (a bare `return`).
+ */
+function ssePage(d: Directives): { http: string[]; routing: string[]; locations: string[] } {
+  const range = d.sseUnavailableRetry;
+  if (!range) return { http: [], routing: [], locations: [] };
+  const values = retryBuckets(range.minMs, range.maxMs);
+  const pct = `${100 / RETRY_BUCKETS}%`;
+  return {
+    http: [
+      '# SSE error page (see location @sse_unavailable): which requests, and their jittered retry.',
+      'map $http_accept $sse_wants_stream {',
+      '    default 0;',
+      '    "~*text/event-stream" 1;',
+      '}',
+      'split_clients "${request_id}" $sse_retry_ms {',
+      ...values.slice(0, -1).map((v) => `    ${pct} ${v};`),
+      `    * ${values.at(-1)};`,
+      '}',
+    ],
+    routing: [
+      '# Event-stream requests go through @sse_stream, where an unavailable upstream becomes a retry hint.',
+      'error_page 418 = @sse_stream;',
+      '# A second error_page (in @sse_stream) is allowed only where the first one was taken.',
+      'recursive_error_pages on;',
+      'if ($sse_wants_stream) {',
+      '    return 418;',
+      '}',
+    ],
+    locations: [
+      '',
+      'location @sse_stream {',
+      ...proxyLines(d).map((l) => `    ${l}`),
+      '    proxy_intercept_errors on;',
+      '    error_page 502 503 504 = @sse_unavailable;',
+      '}',
+      '',
+      '# 200 + only a retry hint: the EventSource reconnects after N ms instead of giving up for good.',
+      'location @sse_unavailable {',
+      '    default_type text/event-stream;',
+      '    add_header Cache-Control no-cache always;',
+      '    return 200 "retry: $sse_retry_ms\\n\\n";',
+      '}',
+    ],
+  };
+}
 
 /** Renders nginx.conf for a profile. Pure (given the template); throws TopologyConfigError on bad input. */
 export function renderNginxConfig(profile: string, options: RenderOptions): string {
@@ -263,6 +390,7 @@ export function renderNginxConfig(profile: string, options: RenderOptions): stri
   const params = resolveParams(options.params);
   const { placement } = options;
   const d = def.directives(params, placement);
+  const sse = ssePage(d);
   const values: Record<string, string> = {
     profile,
     generation: String(options.generation ?? 1),
@@ -275,12 +403,10 @@ export function renderNginxConfig(profile: string, options: RenderOptions): stri
     upstream: placement.upstream,
     mainDirectives: (d.main ?? []).join('\n'),
     workerConnections: String(d.workerConnections),
-    httpDirectives: indent(d.http, 4),
-    httpVersion: d.httpVersion,
-    upstreamConnection: d.httpVersion === '1.1' ? '' : 'close',
-    buffering: d.buffering ? 'on' : 'off',
-    readTimeoutMs: String(d.readTimeoutMs),
-    locationDirectives: indent(d.location, 12),
+    httpDirectives: indent([...(d.http ?? []), ...sse.http], 4),
+    sseRouting: indent(sse.routing, 12),
+    proxyDirectives: indent(proxyLines(d), 12),
+    sseLocations: indent(sse.locations, 8),
   };
   const rendered = (options.template ?? defaultTemplate()).replace(/\{\{(\w+)\}\}/g, (_m, key: string) => {
     const value = values[key];

@@ -3,7 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listProfiles, renderNginxConfig, type Placement } from '../../harness/topology/nginx-profiles.ts';
+import {
+  listProfiles,
+  renderNginxConfig,
+  retryBuckets,
+  type Placement,
+} from '../../harness/topology/nginx-profiles.ts';
 import { TopologyConfigError } from '../../harness/topology/errors.ts';
 import { liveWorkers, workersRetired } from '../../harness/topology/nginx-probe.ts';
 import { locateNginx } from '../../harness/topology/binaries.ts';
@@ -60,6 +65,42 @@ describe('nginx profiles', () => {
     expect(
       ms(directive(render('good', { heartbeatMs: 20_000 }), 'proxy_read_timeout')),
     ).toBeGreaterThanOrEqual(200_000);
+  });
+
+  it('good turns an unavailable upstream into a jittered retry hint for event streams only; bare-errors does not', () => {
+    const conf = render('good', { heartbeatMs: 1000 });
+    expect(conf).toContain('"~*text/event-stream" 1;');
+    expect(conf).toMatch(/if \(\$sse_wants_stream\) \{\s+return 418;/);
+    expect(directive(conf, 'error_page 502 503 504 =')).toBe('@sse_unavailable');
+    expect(conf).toContain('return 200 "retry: $sse_retry_ms\\n\\n";');
+    const values = [...conf.matchAll(/^\s+(?:[\d.]+%|\*) (\d+);$/gm)].map((m) => Number(m[1]));
+    expect(values).toEqual(retryBuckets(1000, 3000));
+    // The stream location proxies exactly like location / (one shared list of directives).
+    const proxyBlock = (from: string) =>
+      conf.slice(conf.indexOf(from)).split('proxy_pass')[1]!.split('gzip off;')[0];
+    expect(proxyBlock('location @sse_stream')).toBe(proxyBlock('location / {'));
+    const bare = render('bare-errors');
+    expect(bare).not.toContain('error_page');
+    expect(bare).not.toContain('split_clients');
+    expect(listProfiles().find((p) => p.name === 'bare-errors')!.symptom).toMatch(/stop for good/);
+    // Misconfigurations show their own symptom only: none carries the error page.
+    for (const name of ['buffered-http10', 'limit-conn', 'short-read-timeout']) {
+      expect(render(name), name).not.toContain('@sse_unavailable');
+    }
+  });
+
+  it('the retry range follows the heartbeat, or the params, and rejects an inverted range', () => {
+    expect(retryBuckets(1000, 3000)).toHaveLength(20);
+    expect(retryBuckets(1000, 3000).at(0)).toBe(1000);
+    expect(retryBuckets(1000, 3000).at(-1)).toBe(3000);
+    expect(render('good', { heartbeatMs: 15_000 })).toContain('* 45000;');
+    expect(render('good', { heartbeatMs: 15_000 })).toContain('5% 15000;');
+    const own = render('good', { unavailableRetryMinMs: 3000, unavailableRetryMaxMs: 4000 });
+    expect(own).toContain('5% 3000;');
+    expect(own).toContain('* 4000;');
+    expect(() => render('good', { unavailableRetryMinMs: 3000, unavailableRetryMaxMs: 2000 })).toThrow(
+      /unavailableRetryMaxMs \(2000\) must be >= unavailableRetryMinMs \(3000\)/,
+    );
   });
 
   it('short-read-timeout cuts below the heartbeat, and follows it', () => {
