@@ -302,12 +302,20 @@ export function createSseServer(options: SseServerOptions = {}): SseServer {
           : createMemoryLog({ retention: config.logRetention });
       const eventLog = log;
       unsubscribe = eventLog.onCommit((ev) => {
+        let written = 0;
         for (const s of streams) {
           try {
-            s.onCommit(ev);
+            if (s.onCommit(ev)) written += 1;
           } catch (err) {
             logger.error('stream failed on commit', { error: (err as Error).message });
             s.cut('error');
+          }
+        }
+        // Fan-out is synchronous: one sample per event, taken when every live stream has it.
+        if (written > 0) {
+          metrics.eventsWritten.inc(written);
+          if (ev.receivedAt !== undefined) {
+            metrics.publishToWrite.observe((performance.now() - ev.receivedAt) / 1000);
           }
         }
       });

@@ -80,7 +80,7 @@ export function createMetrics() {
     }),
     publishToWrite: new Histogram({
       name: 'sse_publish_to_write_seconds',
-      help: 'From a publish request arriving to the event being written to a live stream.',
+      help: 'From a publish request arriving to the event being written to every live stream (once per event; a write delayed by a slow stream is observed on its own).',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),

@@ -33,7 +33,7 @@ describe('observability', () => {
     expect(value('sse_events_published_total')).toBe(3);
     expect(value('sse_events_written_total')).toBe(3); // b replayed, c to both streams
     expect(value('sse_replayed_events_total')).toBe(1);
-    expect(value('sse_publish_to_write_seconds_count')).toBe(2); // live writes only
+    expect(value('sse_publish_to_write_seconds_count')).toBe(1); // one sample per live fan-out (2 streams)
     expect(value('sse_slow_client_disconnects_total')).toBe(0);
     expect(value('sse_event_loop_lag_seconds')).toBeGreaterThanOrEqual(0);
     expect(text).toContain('process_cpu_user_seconds_total'); // default metrics
