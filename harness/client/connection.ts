@@ -85,139 +85,206 @@ function errorDetail(err: Error): string {
   return code ? `${code}: ${err.message}` : err.message;
 }
 
+/**
+ * Opens one connection. (Classes behind a factory: at 10,000 subscribers every closure counts, and
+ * under tsx each named closure also carries its own `name` property; methods live once on the
+ * prototype, so a connection costs two small objects: itself and its current hop's handler.)
+ */
 export function openConnection(opts: ConnectionOptions, events: ConnectionEvents): Connection {
-  const start = opts.now();
-  const maxRedirects = opts.maxRedirects ?? 20;
-  const traceparent = newTraceparent();
-  const headers: Record<string, string> = {
-    accept: 'text/event-stream',
-    'cache-control': 'no-cache',
-    traceparent,
-    ...opts.headers,
-  };
-  if (opts.lastEventId !== '') headers['last-event-id'] = utf8HeaderValue(opts.lastEventId);
-
-  let ended = false;
-  let controller: Dispatcher.DispatchController | null = null;
-  let redirects = 0;
-
-  function end(e: ConnectionEnd): void {
-    if (ended) return;
-    ended = true;
-    events.onEnd(e);
-  }
-
-  function stopTransport(): void {
-    const c = controller;
-    controller = null;
-    if (c && !c.aborted) c.abort(new Error('sse-chaos: connection closed by the client'));
-  }
-
-  function dispatch(url: URL): void {
-    let streaming = false;
-    let gotFirstByte = false;
-    let mine: Dispatcher.DispatchController | null = null;
-    let abandoned = false; // this hop was left for a redirect: its late callbacks mean nothing
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart(c) {
-        mine = c;
-        if (ended) {
-          c.abort(new Error('sse-chaos: connection closed by the client'));
-          return;
-        }
-        controller = c;
-      },
-      onResponseStart(_c, status, resHeaders) {
-        if (ended || abandoned) return;
-        const location = header(resHeaders, 'location');
-        if (REDIRECT.has(status) && location !== '') {
-          if (redirects >= maxRedirects) {
-            end({ reason: 'error', detail: `too many redirects (${redirects}), last to ${location}` });
-            stopTransport();
-            return;
-          }
-          redirects++;
-          let next: URL;
-          try {
-            next = new URL(location, url);
-          } catch {
-            end({ reason: 'error', detail: `bad redirect Location ${JSON.stringify(location)}` });
-            stopTransport();
-            return;
-          }
-          abandoned = true;
-          stopTransport();
-          dispatch(next);
-          return;
-        }
-        const contentType = header(resHeaders, 'content-type');
-        events.onResponse({ status, contentType, headersMs: opts.now() - start, url: url.href, redirects });
-        if (ended) return;
-        if (status !== 200) {
-          end({ reason: 'http-status', status });
-          stopTransport();
-        } else if (mimeEssence(contentType) !== 'text/event-stream') {
-          end({ reason: 'content-type', status, contentType });
-          stopTransport();
-        } else {
-          streaming = true;
-        }
-      },
-      onResponseData(_c, chunk) {
-        if (ended || abandoned || !streaming) return;
-        if (!gotFirstByte) {
-          gotFirstByte = true;
-          events.onFirstByte(opts.now() - start);
-          if (ended) return;
-        }
-        try {
-          events.onData(chunk);
-        } catch (err) {
-          end({ reason: 'parse-error', detail: (err as Error).message });
-          stopTransport();
-        }
-      },
-      onResponseEnd() {
-        if (controller === mine) controller = null;
-        if (!abandoned) end({ reason: 'eof' });
-      },
-      onResponseError(_c, err) {
-        if (controller === mine) controller = null;
-        if (!abandoned) end({ reason: 'error', detail: errorDetail(err) });
-      },
-    };
-    try {
-      opts.dispatcher.dispatch(
-        {
-          origin: url.origin,
-          path: url.pathname + url.search,
-          method: 'GET',
-          headers,
-          // Long-lived streams: undici must never cut them; the idle watchdog is ours.
-          bodyTimeout: 0,
-          headersTimeout: 0,
-        },
-        handler,
-      );
-    } catch (err) {
-      end({ reason: 'error', detail: errorDetail(err as Error) });
-    }
-  }
-
   let first: URL;
   try {
     first = new URL(opts.url);
   } catch {
     throw new TypeError(`not a valid stream URL: ${JSON.stringify(opts.url)}`);
   }
-  dispatch(first);
+  const c = new SseConnection(opts, events);
+  // The caller's URL string when it is already normalized: one string fewer held per connection.
+  c.dispatch(first, first.href === opts.url ? opts.url : first.href);
+  return c;
+}
 
-  return {
-    traceparent,
-    abort(reason) {
-      if (ended) return;
-      end({ reason });
-      stopTransport();
-    },
-  };
+const CLOSED_BY_CLIENT = 'sse-chaos: connection closed by the client';
+
+class SseConnection implements Connection {
+  readonly traceparent: string;
+  private readonly opts: ConnectionOptions;
+  private readonly events: ConnectionEvents;
+  private readonly start: number;
+  /** The request headers, built once and reused for every redirect hop. */
+  private readonly headers: Record<string, string>;
+  ended = false;
+  /** The current hop's controller, while its request is in flight. */
+  controller: Dispatcher.DispatchController | null = null;
+  private redirects = 0;
+
+  constructor(opts: ConnectionOptions, events: ConnectionEvents) {
+    this.opts = opts;
+    this.events = events;
+    this.start = opts.now();
+    this.traceparent = newTraceparent();
+    const headers: Record<string, string> = {
+      accept: 'text/event-stream',
+      'cache-control': 'no-cache',
+      traceparent: this.traceparent,
+      ...opts.headers,
+    };
+    if (opts.lastEventId !== '') headers['last-event-id'] = utf8HeaderValue(opts.lastEventId);
+    this.headers = headers;
+  }
+
+  abort(reason: 'aborted' | 'stalled'): void {
+    if (this.ended) return;
+    this.end({ reason });
+    this.stopTransport();
+  }
+
+  end(e: ConnectionEnd): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.events.onEnd(e);
+  }
+
+  /** Ends with `e` and closes the socket. */
+  fail(e: ConnectionEnd): void {
+    this.end(e);
+    this.stopTransport();
+  }
+
+  stopTransport(): void {
+    const c = this.controller;
+    this.controller = null;
+    if (c && !c.aborted) c.abort(new Error(CLOSED_BY_CLIENT));
+  }
+
+  dispatch(url: URL, href: string): void {
+    try {
+      this.opts.dispatcher.dispatch(
+        {
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: 'GET',
+          headers: this.headers,
+          // Long-lived streams: undici must never cut them; the idle watchdog is ours.
+          bodyTimeout: 0,
+          headersTimeout: 0,
+        },
+        new Hop(this, href),
+      );
+    } catch (err) {
+      this.end({ reason: 'error', detail: errorDetail(err as Error) });
+    }
+  }
+
+  /** A hop's response headers arrived; returns true when its body streams (false: ended or redirected). */
+  response(hop: Hop, status: number, resHeaders: IncomingHttpHeaders): boolean {
+    const href = hop.href;
+    const location = header(resHeaders, 'location');
+    if (REDIRECT.has(status) && location !== '') {
+      if (this.redirects >= (this.opts.maxRedirects ?? 20)) {
+        this.fail({ reason: 'error', detail: `too many redirects (${this.redirects}), last to ${location}` });
+        return false;
+      }
+      this.redirects++;
+      let next: URL;
+      try {
+        next = new URL(location, href);
+      } catch {
+        this.fail({ reason: 'error', detail: `bad redirect Location ${JSON.stringify(location)}` });
+        return false;
+      }
+      hop.state = ABANDONED; // before stopTransport(): its error callback must not end the connection
+      this.stopTransport();
+      this.dispatch(next, next.href);
+      return false;
+    }
+    const contentType = header(resHeaders, 'content-type');
+    this.events.onResponse({
+      status,
+      contentType,
+      headersMs: this.opts.now() - this.start,
+      url: href,
+      redirects: this.redirects,
+    });
+    if (this.ended) return false;
+    if (status !== 200) {
+      this.fail({ reason: 'http-status', status });
+      return false;
+    }
+    if (mimeEssence(contentType) !== 'text/event-stream') {
+      this.fail({ reason: 'content-type', status, contentType });
+      return false;
+    }
+    return true;
+  }
+
+  firstByte(): void {
+    this.events.onFirstByte(this.opts.now() - this.start);
+  }
+
+  data(chunk: Uint8Array): void {
+    try {
+      this.events.onData(chunk);
+    } catch (err) {
+      this.fail({ reason: 'parse-error', detail: (err as Error).message });
+    }
+  }
+}
+
+/** Hop states: a redirect leaves a hop behind, and its late callbacks then mean nothing. */
+const WAITING = 0;
+const STREAMING = 1;
+const GOT_BYTES = 2;
+const ABANDONED = 3;
+const REFUSED = 4;
+
+/** The undici handler of one request (one hop: the first URL, or one redirect target). */
+class Hop implements Dispatcher.DispatchHandler {
+  private readonly conn: SseConnection;
+  readonly href: string;
+  private mine: Dispatcher.DispatchController | null = null;
+  state = WAITING;
+
+  constructor(conn: SseConnection, href: string) {
+    this.conn = conn;
+    this.href = href;
+  }
+
+  onRequestStart(c: Dispatcher.DispatchController): void {
+    this.mine = c;
+    if (this.conn.ended) {
+      c.abort(new Error(CLOSED_BY_CLIENT));
+      return;
+    }
+    this.conn.controller = c;
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, status: number, resHeaders: IncomingHttpHeaders): void {
+    if (this.conn.ended || this.state !== WAITING) return;
+    const streams = this.conn.response(this, status, resHeaders);
+    if (this.state === WAITING) this.state = streams ? STREAMING : REFUSED;
+  }
+
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Uint8Array): void {
+    const conn = this.conn;
+    if (conn.ended) return;
+    if (this.state !== GOT_BYTES) {
+      if (this.state !== STREAMING) return;
+      this.state = GOT_BYTES;
+      conn.firstByte();
+      if (conn.ended) return;
+    }
+    conn.data(chunk);
+  }
+
+  onResponseEnd(): void {
+    const conn = this.conn;
+    if (conn.controller === this.mine) conn.controller = null;
+    if (this.state !== ABANDONED) conn.end({ reason: 'eof' });
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    const conn = this.conn;
+    if (conn.controller === this.mine) conn.controller = null;
+    if (this.state !== ABANDONED) conn.end({ reason: 'error', detail: errorDetail(err) });
+  }
 }

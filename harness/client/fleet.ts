@@ -10,7 +10,7 @@ import { Agent, type Dispatcher } from 'undici';
 import type { RunClock } from '../history/clock.ts';
 import type { ClientProfileName } from '../history/records.ts';
 import type { History } from '../history/store.ts';
-import { childSeed, seededRandom } from './random.ts';
+import { childSeed } from './random.ts';
 import type { BackoffPolicy, RetryClamp } from './reconnect-policy.ts';
 import {
   createSubscriber,
@@ -122,7 +122,7 @@ export function createFleet(o: FleetOptions): Fleet {
       history: o.history,
       clock: o.clock,
       dispatcher,
-      random: seededRandom(childSeed(seed, i)),
+      seed: childSeed(seed, i), // its generator is made on first backoff, not up front
       defaultRetryMs: o.defaultRetryMs,
       backoff: o.backoff,
       retryClamp: o.retryClamp,

@@ -121,9 +121,8 @@ export function createParser(handlers: ParserHandlers, options: ParserOptions = 
 class EventStreamParser implements Parser {
   private readonly maxLine: number;
   private readonly maxEvent: number;
-  private readonly onEvent: ParserHandlers['onEvent'];
-  private readonly onRetry: ParserHandlers['onRetry'];
-  private readonly onComment: ParserHandlers['onComment'];
+  /** Called as methods (`this` = the handlers object), so a class can be its own handlers. */
+  private readonly handlers: ParserHandlers;
 
   private lastId: string; // the "last event ID string"
   private idBuffer: string; // the "last event ID buffer"
@@ -153,9 +152,7 @@ class EventStreamParser implements Parser {
   constructor(handlers: ParserHandlers, options: ParserOptions) {
     this.maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.maxEvent = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
-    this.onEvent = handlers.onEvent;
-    this.onRetry = handlers.onRetry;
-    this.onComment = handlers.onComment;
+    this.handlers = handlers;
     this.lastId = options.lastEventId ?? '';
     this.idBuffer = this.lastId;
   }
@@ -180,7 +177,7 @@ class EventStreamParser implements Parser {
     this.data = '';
     this.hasData = false;
     this.eventType = '';
-    this.onEvent(e);
+    this.handlers.onEvent(e);
   }
 
   /**
@@ -194,7 +191,7 @@ class EventStreamParser implements Parser {
     }
     const c0 = s.charCodeAt(start);
     if (c0 === COLON) {
-      if (this.onComment) this.onComment(s.slice(start + 1, end));
+      if (this.handlers.onComment) this.handlers.onComment(s.slice(start + 1, end));
       return;
     }
     // The field name runs to the first colon (or the end of the line).
@@ -256,7 +253,7 @@ class EventStreamParser implements Parser {
       }
       // Beyond 15 digits the running product loses precision; let Number round it once.
       if (end - v > 15) ms = Number(s.slice(v, end));
-      if (this.onRetry) this.onRetry(ms);
+      if (this.handlers.onRetry) this.handlers.onRetry(ms);
     }
     // Any other field is ignored.
   }

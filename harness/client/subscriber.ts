@@ -14,8 +14,14 @@ import { decodePayload } from '../history/payload.ts';
 import type { ClientProfileName, Millis } from '../history/records.ts';
 import type { History } from '../history/store.ts';
 import type { RunClock } from '../history/clock.ts';
-import { openConnection, type Connection, type ConnectionEnd } from './connection.ts';
-import { createParser, type Parser } from './parser.ts';
+import {
+  openConnection,
+  type Connection,
+  type ConnectionEnd,
+  type ConnectionEvents,
+  type ResponseInfo,
+} from './connection.ts';
+import { createParser, type Parser, type ParserHandlers } from './parser.ts';
 import {
   backoffDelay,
   BROWSER_DEFAULT_RETRY_MS,
@@ -26,7 +32,7 @@ import {
   type BackoffPolicy,
   type RetryClamp,
 } from './reconnect-policy.ts';
-import type { Random } from './random.ts';
+import { seededRandom, type Random } from './random.ts';
 import { sharedWatchdog, type Watchdog, type WatchEntry } from './watchdog.ts';
 
 /** Live totals shared by a fleet (plain numbers: cheap to bump, read any time). */
@@ -72,6 +78,11 @@ export interface SubscriberOptions {
   stallMultiple?: number;
   stallAfterMs?: number;
   watchdog?: Watchdog;
+  /**
+   * Instead of `random`: the seed of a seeded jitter source made on first use (a fleet passes this,
+   * so subscribers that never back off never hold a generator). Ignored when `random` is given.
+   */
+  seed?: number;
   counters?: SubscriberCounters;
   maxLineBytes?: number;
   maxEventBytes?: number;
@@ -102,132 +113,264 @@ export function streamUrl(url: string, topics: readonly string[] | undefined): s
   return u.href;
 }
 
+/** One resolved policy per distinct options object (a fleet passes the same one to everyone). */
+const backoffCache = new WeakMap<Partial<BackoffPolicy>, BackoffPolicy>();
+const clampCache = new WeakMap<Partial<RetryClamp>, RetryClamp>();
+
+function resolveBackoff(p: Partial<BackoffPolicy> | undefined): BackoffPolicy {
+  if (p === undefined) return DEFAULT_BACKOFF;
+  let r = backoffCache.get(p);
+  if (!r) backoffCache.set(p, (r = validateBackoff({ ...DEFAULT_BACKOFF, ...p })));
+  return r;
+}
+
+function resolveClamp(p: Partial<RetryClamp> | undefined): RetryClamp {
+  if (p === undefined) return DEFAULT_RETRY_CLAMP;
+  let r = clampCache.get(p);
+  if (!r) clampCache.set(p, (r = { ...DEFAULT_RETRY_CLAMP, ...p }));
+  return r;
+}
+
+/**
+ * Creates a subscriber. (A class behind a factory: it is its own parser handlers, connection events
+ * and watchdog entry, so a subscriber costs one object and a parser instead of a dozen closures;
+ * under tsx every named closure also carries its own `name` property, which at 10,000 subscribers
+ * adds up to megabytes.)
+ */
 export function createSubscriber(o: SubscriberOptions): Subscriber {
-  const { sub, history, clock, profile } = o;
-  const random = o.random ?? Math.random;
-  const backoff = validateBackoff({ ...DEFAULT_BACKOFF, ...o.backoff });
-  const clamp: RetryClamp = { ...DEFAULT_RETRY_CLAMP, ...o.retryClamp };
-  const counters = o.counters ?? newCounters();
-  const watchdog = o.watchdog ?? sharedWatchdog;
-  const url = streamUrl(o.url, o.topics);
-  const stallAfterMs = o.stallAfterMs ?? (o.heartbeatMs ?? 0) * (o.stallMultiple ?? 3);
-  if (!(stallAfterMs >= 0))
-    throw new RangeError(`subscriber ${sub}: stall limit must be >= 0, got ${stallAfterMs}`);
+  return new ReconnectingSubscriber(o);
+}
 
-  let state: SubscriberState = 'idle';
-  let lastEventId = o.lastEventId ?? '';
-  let reconnectionTime = clampRetry(o.defaultRetryMs ?? BROWSER_DEFAULT_RETRY_MS, clamp);
-  let attempt = 0;
-  let failures = 0; // consecutive, for backoff
-  let openedAt: Millis = -1;
-  let conn: Connection | null = null;
-  let parser: Parser | null = null;
-  let waitTimer: NodeJS.Timeout | null = null;
-  let resolveDone!: () => void;
-  const done = new Promise<void>((r) => (resolveDone = r));
+class ReconnectingSubscriber implements Subscriber, ParserHandlers, ConnectionEvents, WatchEntry {
+  readonly sub: number;
+  private readonly profile: ClientProfileName;
+  private readonly url: string;
+  private readonly topics: string[] | undefined;
+  private readonly lane: 'edge' | 'edge-b';
+  private readonly history: History;
+  private readonly clock: RunClock;
+  private readonly dispatcher: Dispatcher;
+  private readonly watchdog: Watchdog;
+  private readonly counters: SubscriberCounters;
+  private readonly backoff: BackoffPolicy;
+  private readonly clamp: RetryClamp;
+  private random: Random | null;
+  private readonly seed: number | undefined;
+  private readonly maxLineBytes: number | undefined;
+  private readonly maxEventBytes: number | undefined;
+  private readonly maxRedirects: number | undefined;
+  private readonly headers: Record<string, string> | undefined;
 
-  const entry: WatchEntry = {
-    lastActivity: 0,
-    stallAfterMs,
-    onStall: () => conn?.abort('stalled'),
-  };
-  const touch = (): void => {
-    entry.lastActivity = watchdog.now();
-  };
+  // WatchEntry
+  lastActivity = 0;
+  readonly stallAfterMs: number;
 
-  // Parser callbacks are created once per subscriber, never per event.
-  const handlers = {
-    onEvent(e: { type: string; data: string; lastEventId: string; bytes: number }): void {
-      const t = clock.now();
-      if (e.type === 'reset') {
-        history.append({ kind: 'reset', t, sub, data: e.data });
-        return;
-      }
-      const p = decodePayload(e.data);
-      history.appendEvent(t, sub, e.lastEventId, e.type, e.bytes, p?.seq, p?.topic, p?.publishedAt);
-      counters.events++;
-    },
-    onComment(): void {
-      history.appendHeartbeat(clock.now(), sub);
-      counters.heartbeats++;
-    },
-    onRetry(ms: number): void {
-      const appliedMs = clampRetry(ms, clamp);
-      history.append({ kind: 'retry', t: clock.now(), sub, ms, appliedMs });
-      reconnectionTime = appliedMs;
-    },
-  };
+  private _state: SubscriberState = 'idle';
+  private _lastEventId: string;
+  private reconnectionTime: number;
+  private attempt = 0;
+  private failures = 0; // consecutive, for backoff
+  private openedAt: Millis = -1;
+  private conn: Connection | null = null;
+  private parser: Parser | null = null;
+  private waitTimer: NodeJS.Timeout | null = null;
+  // `done` is made on first use: most subscribers of a fleet are never awaited one by one.
+  private donePromise: Promise<void> | null = null;
+  private resolveDone: (() => void) | null = null;
+  private finished = false;
 
-  function connect(): void {
-    waitTimer = null;
-    if (state === 'stopped') return;
-    state = 'connecting';
-    attempt++;
-    history.append({ kind: 'connect', t: clock.now(), sub, attempt, lastEventId });
-    parser = createParser(handlers, {
-      lastEventId,
-      maxLineBytes: o.maxLineBytes,
-      maxEventBytes: o.maxEventBytes,
-    });
-    const p = parser;
-    const c = openConnection(
-      {
-        url,
-        lastEventId,
-        dispatcher: o.dispatcher,
-        now: clock.now,
-        maxRedirects: o.maxRedirects,
-        headers: o.headers,
-      },
-      {
-        onResponse(r) {
-          touch();
-          const t = clock.now();
-          history.append({
-            kind: 'response',
-            t,
-            sub,
-            status: r.status,
-            contentType: r.contentType,
-            headersMs: r.headersMs,
-          });
-          if (r.status === 200) {
-            state = 'open';
-            openedAt = t;
-            counters.connected++;
-          }
-        },
-        onFirstByte(ttfbMs) {
-          history.append({ kind: 'first-byte', t: clock.now(), sub, ttfbMs });
-        },
-        onData(chunk) {
-          touch();
-          p.feed(chunk);
-        },
-        onEnd: closed,
-      },
-    );
-    // openConnection may end synchronously (closed() already ran and cleared the parser).
-    if (parser !== p) return;
-    conn = c;
-    if (stallAfterMs > 0) {
-      touch();
-      watchdog.watch(entry);
+  constructor(o: SubscriberOptions) {
+    this.sub = o.sub;
+    this.profile = o.profile;
+    this.url = streamUrl(o.url, o.topics);
+    this.topics = o.topics;
+    this.lane = o.lane ?? 'edge';
+    this.history = o.history;
+    this.clock = o.clock;
+    this.dispatcher = o.dispatcher;
+    this.watchdog = o.watchdog ?? sharedWatchdog;
+    this.counters = o.counters ?? newCounters();
+    this.backoff = resolveBackoff(o.backoff);
+    this.clamp = resolveClamp(o.retryClamp);
+    this.random = o.random ?? (o.seed === undefined ? Math.random : null);
+    this.seed = o.seed;
+    this.maxLineBytes = o.maxLineBytes;
+    this.maxEventBytes = o.maxEventBytes;
+    this.maxRedirects = o.maxRedirects;
+    this.headers = o.headers;
+    const stallAfterMs = o.stallAfterMs ?? (o.heartbeatMs ?? 0) * (o.stallMultiple ?? 3);
+    if (!(stallAfterMs >= 0))
+      throw new RangeError(`subscriber ${o.sub}: stall limit must be >= 0, got ${stallAfterMs}`);
+    this.stallAfterMs = stallAfterMs;
+    this._lastEventId = o.lastEventId ?? '';
+    this.reconnectionTime = clampRetry(o.defaultRetryMs ?? BROWSER_DEFAULT_RETRY_MS, this.clamp);
+  }
+
+  get state(): SubscriberState {
+    return this._state;
+  }
+
+  get lastEventId(): string {
+    return this.parser ? this.parser.lastEventId : this._lastEventId;
+  }
+
+  get reconnectionTimeMs(): number {
+    return this.reconnectionTime;
+  }
+
+  get done(): Promise<void> {
+    if (!this.donePromise) {
+      if (this.finished) this.donePromise = Promise.resolve();
+      else this.donePromise = new Promise<void>((r) => (this.resolveDone = r));
+    }
+    return this.donePromise;
+  }
+
+  private finish(): void {
+    this.finished = true;
+    if (this.resolveDone) {
+      this.resolveDone();
+      this.resolveDone = null;
     }
   }
 
-  function closed(end: ConnectionEnd): void {
-    watchdog.unwatch(entry);
-    const t = clock.now();
-    if (parser) {
-      parser.end();
-      lastEventId = parser.lastEventId;
-      parser = null;
+  private touch(): void {
+    this.lastActivity = this.watchdog.now();
+  }
+
+  // --- WatchEntry ---
+  onStall(): void {
+    this.conn?.abort('stalled');
+  }
+
+  // --- ParserHandlers (created once per subscriber, never per event) ---
+  onEvent(e: { type: string; data: string; lastEventId: string; bytes: number }): void {
+    const t = this.clock.now();
+    if (e.type === 'reset') {
+      this.history.append({ kind: 'reset', t, sub: this.sub, data: e.data });
+      return;
     }
-    conn = null;
-    const wasOpen = state === 'open';
-    if (wasOpen) counters.connected--;
-    history.append({
+    const p = decodePayload(e.data);
+    this.history.appendEvent(t, this.sub, e.lastEventId, e.type, e.bytes, p?.seq, p?.topic, p?.publishedAt);
+    this.counters.events++;
+  }
+
+  onComment(): void {
+    this.history.appendHeartbeat(this.clock.now(), this.sub);
+    this.counters.heartbeats++;
+  }
+
+  onRetry(ms: number): void {
+    const appliedMs = clampRetry(ms, this.clamp);
+    this.history.append({ kind: 'retry', t: this.clock.now(), sub: this.sub, ms, appliedMs });
+    this.reconnectionTime = appliedMs;
+  }
+
+  // --- ConnectionEvents ---
+  onResponse(r: ResponseInfo): void {
+    this.touch();
+    const t = this.clock.now();
+    this.history.append({
+      kind: 'response',
+      t,
+      sub: this.sub,
+      status: r.status,
+      contentType: r.contentType,
+      headersMs: r.headersMs,
+    });
+    if (r.status === 200) {
+      this._state = 'open';
+      this.openedAt = t;
+      this.counters.connected++;
+    }
+  }
+
+  onFirstByte(ttfbMs: number): void {
+    this.history.append({ kind: 'first-byte', t: this.clock.now(), sub: this.sub, ttfbMs });
+  }
+
+  onData(chunk: Uint8Array): void {
+    this.touch();
+    this.parser!.feed(chunk);
+  }
+
+  onEnd(end: ConnectionEnd): void {
+    this.closed(end);
+  }
+
+  // --- the connection cycle ---
+  start(): void {
+    if (this._state !== 'idle')
+      throw new Error(`subscriber ${this.sub} already started (state ${this._state})`);
+    this.history.append({
+      kind: 'subscriber',
+      t: this.clock.now(),
+      sub: this.sub,
+      profile: this.profile,
+      topics: this.topics ?? [],
+      lane: this.lane,
+    });
+    this.connect();
+  }
+
+  /** Timer callback: `this` is the timer, the subscriber is its argument. */
+  private static reconnect(s: ReconnectingSubscriber): void {
+    s.waitTimer = null;
+    s.connect();
+  }
+
+  private connect(): void {
+    this.waitTimer = null;
+    if (this._state === 'stopped') return;
+    this._state = 'connecting';
+    this.attempt++;
+    const lastEventId = this._lastEventId;
+    this.history.append({
+      kind: 'connect',
+      t: this.clock.now(),
+      sub: this.sub,
+      attempt: this.attempt,
+      lastEventId,
+    });
+    const p = createParser(this, {
+      lastEventId,
+      maxLineBytes: this.maxLineBytes,
+      maxEventBytes: this.maxEventBytes,
+    });
+    this.parser = p;
+    const c = openConnection(
+      {
+        url: this.url,
+        lastEventId,
+        dispatcher: this.dispatcher,
+        now: this.clock.now,
+        maxRedirects: this.maxRedirects,
+        headers: this.headers,
+      },
+      this,
+    );
+    // openConnection may end synchronously (closed() already ran and cleared the parser).
+    if (this.parser !== p) return;
+    this.conn = c;
+    if (this.stallAfterMs > 0) {
+      this.touch();
+      this.watchdog.watch(this);
+    }
+  }
+
+  private closed(end: ConnectionEnd): void {
+    this.watchdog.unwatch(this);
+    const t = this.clock.now();
+    const sub = this.sub;
+    if (this.parser) {
+      this.parser.end();
+      this._lastEventId = this.parser.lastEventId;
+      this.parser = null;
+    }
+    this.conn = null;
+    const wasOpen = this._state === 'open';
+    if (wasOpen) this.counters.connected--;
+    this.history.append({
       kind: 'close',
       t,
       sub,
@@ -236,78 +379,55 @@ export function createSubscriber(o: SubscriberOptions): Subscriber {
       ...('status' in end ? { status: end.status } : {}),
     });
     if (end.reason === 'aborted') return; // stop() owns what follows
-    const healthyMs = wasOpen ? t - openedAt : 0;
+    const healthyMs = wasOpen ? t - this.openedAt : 0;
     const status = 'status' in end ? end.status : undefined;
-    if (status === 204) return giveUp(t, 'http 204: the server asked the client not to reconnect');
-    if (profile === 'browser' && (end.reason === 'http-status' || end.reason === 'content-type')) {
+    if (status === 204) return this.giveUp(t, 'http 204: the server asked the client not to reconnect');
+    if (this.profile === 'browser' && (end.reason === 'http-status' || end.reason === 'content-type')) {
       const why =
         end.reason === 'http-status'
           ? `http ${end.status}: EventSource fails the connection for good`
           : `content type ${JSON.stringify(end.contentType)} is not text/event-stream: EventSource fails for good`;
-      return giveUp(t, why);
+      return this.giveUp(t, why);
     }
     let delayMs: number;
-    if (profile === 'browser') {
-      delayMs = reconnectionTime;
+    if (this.profile === 'browser') {
+      delayMs = this.reconnectionTime;
     } else {
-      if (wasOpen && healthyMs >= backoff.resetAfterMs) failures = 0;
-      delayMs = backoffDelay(failures, backoff, random);
-      failures++;
+      if (wasOpen && healthyMs >= this.backoff.resetAfterMs) this.failures = 0;
+      this.random ??= seededRandom(this.seed ?? 0);
+      delayMs = backoffDelay(this.failures, this.backoff, this.random);
+      this.failures++;
     }
-    history.append({ kind: 'reconnect-wait', t, sub, delayMs, profile });
-    counters.reconnects++;
-    state = 'waiting';
-    waitTimer = setTimeout(connect, delayMs);
+    this.history.append({ kind: 'reconnect-wait', t, sub, delayMs, profile: this.profile });
+    this.counters.reconnects++;
+    this._state = 'waiting';
+    this.waitTimer = setTimeout(ReconnectingSubscriber.reconnect, delayMs, this);
   }
 
-  function giveUp(t: Millis, reason: string): void {
-    state = 'gave-up';
-    counters.gaveUp++;
-    history.append({ kind: 'give-up', t, sub, reason });
-    resolveDone();
+  private giveUp(t: Millis, reason: string): void {
+    this._state = 'gave-up';
+    this.counters.gaveUp++;
+    this.history.append({ kind: 'give-up', t, sub: this.sub, reason });
+    this.finish();
   }
 
-  return {
-    sub,
-    done,
-    get state() {
-      return state;
-    },
-    get lastEventId() {
-      return parser ? parser.lastEventId : lastEventId;
-    },
-    get reconnectionTimeMs() {
-      return reconnectionTime;
-    },
-    start() {
-      if (state !== 'idle') throw new Error(`subscriber ${sub} already started (state ${state})`);
-      history.append({
-        kind: 'subscriber',
-        t: clock.now(),
-        sub,
-        profile,
-        topics: o.topics ?? [],
-        lane: o.lane ?? 'edge',
-      });
-      connect();
-    },
-    stop() {
-      if (state === 'stopped') return done;
-      const wasActive = state !== 'gave-up' && state !== 'idle';
-      const prev = state;
-      state = 'stopped';
-      if (waitTimer) {
-        clearTimeout(waitTimer);
-        waitTimer = null;
-      }
-      if (conn) {
-        if (prev === 'open') counters.connected--;
-        // state is already 'stopped', so closed() will not count the connection down again.
-        conn.abort('aborted');
-      }
-      if (wasActive || prev === 'gave-up') history.append({ kind: 'unsubscribe', t: clock.now(), sub });
-      resolveDone();
-      return done;
-    },
-  };
+  stop(): Promise<void> {
+    const prev = this._state;
+    if (prev === 'stopped') return this.done;
+    const wasActive = prev !== 'gave-up' && prev !== 'idle';
+    this._state = 'stopped';
+    if (this.waitTimer) {
+      clearTimeout(this.waitTimer);
+      this.waitTimer = null;
+    }
+    if (this.conn) {
+      if (prev === 'open') this.counters.connected--;
+      // state is already 'stopped', so closed() will not count the connection down again.
+      this.conn.abort('aborted');
+    }
+    if (wasActive || prev === 'gave-up')
+      this.history.append({ kind: 'unsubscribe', t: this.clock.now(), sub: this.sub });
+    this.finish();
+    return this.done;
+  }
 }

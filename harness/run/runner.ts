@@ -4,6 +4,9 @@
  *   topology -> metrics 'before' -> fleet (ramp) -> workload + nemesis -> workload end -> drain
  *   -> fleet stop -> metrics 'after' -> teardown (always) -> checks -> SLOs -> ScenarioResult
  *
+ * Before anything starts, a preflight checks that the fleet fits under the open-file limit
+ * (fd-preflight.ts): a run that would die halfway through the ramp fails at once, as exit code 3.
+ *
  * Everything started here has one owner and is stopped in `finally`, also on Ctrl-C (the abort
  * signal) and on errors. Infrastructure failures (a component would not start, a fault could not
  * be applied) give verdict `error`: the SLOs cannot be judged on a run that did not happen.
@@ -31,11 +34,13 @@ import { scrapeMetrics } from '../telemetry/scrape.ts';
 import { inSpan } from '../telemetry/tracing.ts';
 import { InfrastructureError, TopologyConfigError } from '../topology/errors.ts';
 import { startTopology } from '../topology/index.ts';
+import { parseRuntimeChoice, resolveRuntime } from '../topology/runtime.ts';
 import type { TargetSpec } from '../topology/target.ts';
 import type { ComponentVersions, RuntimeName, Topology } from '../topology/topology.ts';
 import { startWorkload, type Workload, type WorkloadStats } from '../workload/publisher.ts';
 import { ScenarioConfigError } from './config-error.ts';
 import { DrainTracker } from './drain.ts';
+import { fdLimitProblem, readHardFdLimit } from './fd-preflight.ts';
 import { startFleetFor, type RunningFleet } from './fleet-setup.ts';
 import { publisherFor } from './publish-client.ts';
 import { expectedViolations, type Scenario } from './scenario.ts';
@@ -165,12 +170,18 @@ export async function runScenario(s: Scenario, opts: RunScenarioOptions = {}): P
 
   record({ kind: 'run-start', t: clock.now(), wallClock: new Date().toISOString() });
   try {
+    // Resolved once here: the preflight judges the limits of the runtime the stack will use.
+    const runtime = opts.runtime ?? (await resolveRuntime(parseRuntimeChoice(process.env.SSE_CHAOS_RUNTIME)));
+    const fdProblem = fdLimitProblem(s.name, s.fleet.count, await readHardFdLimit(), runtime);
+    if (fdProblem) throw new InfrastructureError('fd-limit', fdProblem);
+    checkInterrupt();
+
     phase('starting stack');
     topology = await startTopology({
       profile,
       profileParams: { heartbeatMs: s.topology.server.heartbeatMs, ...s.topology.profileParams },
       target,
-      ...(opts.runtime ? { runtime: opts.runtime } : {}),
+      runtime,
       ...(signal ? { signal } : {}),
     });
     checkInterrupt();

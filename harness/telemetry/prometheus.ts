@@ -72,10 +72,20 @@ function normaliseLabels(body: string): string | undefined {
   return pairs.join(',');
 }
 
+/**
+ * Values follow Go's ParseFloat, so NaN and Inf are case-insensitive: prom-client really prints
+ * `Nan` (e.g. `nodejs_eventloop_lag_mean_seconds Nan` right after a process starts).
+ */
 function parseValue(s: string): number | undefined {
-  if (s === '+Inf') return Infinity;
-  if (s === '-Inf') return -Infinity;
-  if (s === 'NaN') return NaN;
+  switch (s.toLowerCase()) {
+    case 'nan':
+      return NaN;
+    case '+inf':
+    case 'inf':
+      return Infinity;
+    case '-inf':
+      return -Infinity;
+  }
   const n = Number(s);
   return Number.isNaN(n) ? undefined : n;
 }

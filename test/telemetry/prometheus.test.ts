@@ -13,6 +13,8 @@ describe('parsePrometheusText', () => {
       'http_duration_bucket{le="+Inf"} 7',
       'weird{path="a\\"b}c",x="1",} 1e3',
       'nan_metric NaN',
+      'nodejs_eventloop_lag_mean_seconds Nan',
+      'neg_inf_metric -inf',
       'inf_metric +Inf',
     ].join('\n');
     const s = parsePrometheusText(text);
@@ -22,6 +24,9 @@ describe('parsePrometheusText', () => {
     expect(s['http_duration_bucket{le="+Inf"}']).toBe(7);
     expect(s['weird{path="a\\"b}c",x="1"}']).toBe(1000);
     expect(Number.isNaN(s['nan_metric'])).toBe(true);
+    // prom-client prints `Nan` right after start; Go's ParseFloat (the format's reference) accepts it.
+    expect(Number.isNaN(s['nodejs_eventloop_lag_mean_seconds'])).toBe(true);
+    expect(s['neg_inf_metric']).toBe(-Infinity);
     expect(s['inf_metric']).toBe(Infinity);
   });
 
