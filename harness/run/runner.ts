@@ -179,7 +179,13 @@ export async function runScenario(s: Scenario, opts: RunScenarioOptions = {}): P
     phase('starting stack');
     topology = await startTopology({
       profile,
-      profileParams: { heartbeatMs: s.topology.server.heartbeatMs, ...s.topology.profileParams },
+      profileParams: {
+        heartbeatMs: s.topology.server.heartbeatMs,
+        // nginx's SSE error page hands out the same retry range the target would (base + jitter).
+        unavailableRetryMinMs: s.topology.server.retryMs,
+        unavailableRetryMaxMs: s.topology.server.retryMs + s.topology.server.retryJitterMs,
+        ...s.topology.profileParams,
+      },
       target,
       runtime,
       ...(signal ? { signal } : {}),
