@@ -10,7 +10,7 @@ import { validateSlos } from '../../harness/run/runner.ts';
 import { DEFAULT_SLOS } from '../../harness/slo/index.ts';
 
 describe('built-in scenarios', () => {
-  it('has the thirteen default scenarios, and scale only by name', () => {
+  it('has the fourteen default scenarios, and scale only by name', () => {
     expect(defaultSuite.map((s) => s.name)).toEqual([
       'baseline',
       'edge-latency',
@@ -21,6 +21,7 @@ describe('built-in scenarios', () => {
       'reconnect-storm',
       'graceful-shutdown',
       'crash-restart',
+      'browser-give-up',
       'nginx-reload',
       'replay-window-overflow',
       'proxy-buffering',
@@ -53,6 +54,8 @@ describe('built-in scenarios', () => {
     expect(expectedViolations(byName.get('proxy-buffering')!)).toContain('no-proxy-buffering');
     expect(byName.get('idle-timeout')!.topology.profile).toBe('short-read-timeout');
     expect(expectedViolations(byName.get('idle-timeout')!)).toEqual(['no-idle-cuts']);
+    expect(byName.get('browser-give-up')!.topology.profile).toBe('bare-errors');
+    expect(expectedViolations(byName.get('browser-give-up')!)).toEqual(['no-give-up']);
     for (const s of defaultSuite) {
       if (s.expect === 'pass') expect(s.topology.profile, s.name).toBe('good');
     }
