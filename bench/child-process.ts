@@ -1,4 +1,5 @@
 /** Small owners for the benchmark's child processes: start, read their one-line reports, always stop. */
+import { fileURLToPath } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -82,4 +83,23 @@ export async function runJsonChild<T>(
     clearTimeout(timer);
     await stopChild(child);
   }
+}
+
+const serverMain = fileURLToPath(new URL('../server/main.ts', import.meta.url));
+
+/** node argv for the reference server on a free loopback port with a memory log (no npx wrapper). */
+export function referenceServerArgs(heartbeatMs: number): string[] {
+  return [
+    '--import',
+    'tsx',
+    serverMain,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--heartbeat-ms',
+    String(heartbeatMs),
+    '--log',
+    'memory',
+  ];
 }

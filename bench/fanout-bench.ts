@@ -5,32 +5,19 @@
  * publish -> receive p50/p99.
  */
 import { fileURLToPath } from 'node:url';
-import { runJsonChild, startServerChild } from './child-process.ts';
+import { referenceServerArgs, runJsonChild, startServerChild } from './child-process.ts';
 import type { LeanClientConfig, LeanClientResult } from './lean-client.ts';
 import type { BenchContext, BenchRow, Benchmark } from './result.ts';
 import { round } from './stats.ts';
 
 export const FANOUT_GOAL = 0.8;
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
-const serverMain = fileURLToPath(new URL('../server/main.ts', import.meta.url));
 
 type ServerKind = 'reference' | 'ceiling';
 
 function serverArgs(kind: ServerKind): string[] {
   return kind === 'reference'
-    ? [
-        '--import',
-        'tsx',
-        serverMain,
-        '--host',
-        '127.0.0.1',
-        '--port',
-        '0',
-        '--heartbeat-ms',
-        '15000',
-        '--log',
-        'memory',
-      ]
+    ? referenceServerArgs(15_000)
     : ['--import', 'tsx', here('./ceiling-server.ts')];
 }
 

@@ -13,7 +13,7 @@ import { raiseFdLimit } from './fd-limit.ts';
 import { treeRss } from './proc-stats.ts';
 import type { BenchContext, BenchRow, Benchmark } from './result.ts';
 import { publish, sleep, startBenchStack } from './stack.ts';
-import { startServerChild } from './child-process.ts';
+import { referenceServerArgs, startServerChild } from './child-process.ts';
 import { round } from './stats.ts';
 
 export const FLEET_GOAL_COUNT = 10_000;
@@ -37,7 +37,6 @@ interface SideResult {
 }
 
 const childFile = fileURLToPath(new URL('./fleet-child.ts', import.meta.url));
-const serverMain = fileURLToPath(new URL('../server/main.ts', import.meta.url));
 
 function nextMessage(child: ChildProcess, timeoutMs: number): Promise<ChildMessage> {
   return new Promise((resolve, reject) => {
@@ -180,19 +179,7 @@ async function throughStack(
 async function direct(count: number, ctx: BenchContext): Promise<SideResult[]> {
   const sides: SideResult[] = [];
   for (const kind of ['ours', 'eventsource'] as const) {
-    const server = await startServerChild('reference server', [
-      '--import',
-      'tsx',
-      serverMain,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--heartbeat-ms',
-      String(HEARTBEAT_MS),
-      '--log',
-      'memory',
-    ]);
+    const server = await startServerChild('reference server', referenceServerArgs(HEARTBEAT_MS));
     try {
       sides.push(
         await runSide(
