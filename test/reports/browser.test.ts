@@ -2,14 +2,13 @@
  * Opens the rendered report in a real headless Chromium (playwright-core driving the system
  * browser) and checks what a reviewer would see: every chart drawn, no console or page errors, no
  * network access, and the 10,000-subscriber report still renders. Saves screenshots to
- * test-output/ (and docs/report-screenshot.png for the README when missing or when
- * SSE_CHAOS_UPDATE_SCREENSHOT=1).
+ * test-output/. (The README's screenshots in docs/ come from real runs, not from these fixtures.)
  *
  * Browser: $SSE_CHAOS_CHROMIUM, default /usr/bin/chromium. Missing browser: skipped locally with a
  * message, but a failure when CI is set (CI must never silently skip the browser check).
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,7 +22,6 @@ const IN_CI = Boolean(process.env.CI);
 const HAVE_BROWSER = existsSync(CHROMIUM);
 const REPO = new URL('../../', import.meta.url);
 const OUTPUT = new URL('test-output/', REPO);
-const DOCS_SHOT = new URL('docs/report-screenshot.png', REPO);
 
 if (!HAVE_BROWSER && !IN_CI) {
   console.warn(
@@ -164,10 +162,6 @@ describe.skipIf(!HAVE_BROWSER && !IN_CI)('report in a real browser', () => {
       expect(problems).toEqual({ errors: [], external: [] });
       const shot = new URL('report-screenshot.png', OUTPUT).pathname;
       await page.screenshot({ path: shot });
-      if (!existsSync(DOCS_SHOT) || process.env.SSE_CHAOS_UPDATE_SCREENSHOT === '1') {
-        await mkdir(new URL('./', DOCS_SHOT), { recursive: true });
-        await copyFile(shot, DOCS_SHOT);
-      }
     } finally {
       await page.close();
     }
