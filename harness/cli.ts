@@ -8,23 +8,23 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ReportPaths } from '../reports/write.ts';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { allScenarios, defaultSuite } from '../scenarios/index.ts';
+import { allScenarios, suites } from '../scenarios/index.ts';
 import { ScenarioConfigError } from './run/config-error.ts';
 import { loadConfig, type Config } from './run/config.ts';
 import { EXIT } from './run/exit-codes.ts';
 import { linkLatest, timestampDir } from './run/out-dir.ts';
 import { createProgress } from './run/progress.ts';
 import type { Scenario } from './run/scenario.ts';
-import { validateSlos } from './run/runner.ts';
 import { runSuite, toolVersion } from './run/suite.ts';
 import { InfrastructureError, TopologyConfigError } from './topology/errors.ts';
 import { isProfile, listProfiles } from './topology/nginx-profiles.ts';
-import { loadTargetFile, parseTarget, type TargetSpec } from './topology/target.ts';
+import { loadTargetFile, parseTarget, zooTarget, type TargetSpec } from './topology/target.ts';
 import { parseRuntimeChoice } from './topology/runtime.ts';
 
 interface RunFlags {
   list?: boolean;
   scenario: string[];
+  suite?: string;
   profile?: string;
   target?: string;
   out?: string;
@@ -57,26 +57,47 @@ function writeOut(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
-function listScenarios(scenarios: readonly Scenario[], suite: ReadonlySet<string>): void {
-  const width = Math.max(...scenarios.map((s) => s.name.length));
-  writeOut('Scenarios (* = in the default suite):');
-  for (const s of scenarios) {
+/** The suites with their members, the project's own scenarios joining the suite they run with. */
+function suitesWith(config: Config | undefined): Record<string, readonly Scenario[]> {
+  const own = config?.scenarios ?? [];
+  return { ...suites, user: [...suites.user!, ...own] };
+}
+
+function listScenarios(config: Config | undefined, running: ReadonlySet<string>): void {
+  const bySuite = suitesWith(config);
+  const all = [...new Map([...allScenarios, ...(config?.scenarios ?? [])].map((s) => [s.name, s])).values()];
+  const width = Math.max(...all.map((s) => s.name.length));
+  writeOut('Scenarios (* = in this run; suites in brackets):');
+  for (const s of all) {
     const expect =
       s.expect === 'pass' ? 'expects pass' : `expects violation of ${s.expect.violates.join(', ')}`;
+    const member = Object.entries(bySuite)
+      .filter(([, list]) => list.some((x) => x.name === s.name))
+      .map(([name]) => name);
     writeOut(
-      `${suite.has(s.name) ? '*' : ' '} ${s.name.padEnd(width)}  ${expect}; profile ${s.topology.profile}`,
+      `${running.has(s.name) ? '*' : ' '} ${s.name.padEnd(width)}  [${member.join(', ')}] ${expect}; profile ${s.topology.profile}`,
     );
     writeOut(`  ${' '.repeat(width)}  ${s.description}`);
   }
+  writeOut('\nSuites (--suite): ' + Object.keys(bySuite).join(', ') + ' (default: user)');
   writeOut('\nnginx profiles (--profile):');
   for (const p of listProfiles()) writeOut(`  ${p.name}: ${p.description}`);
 }
 
-/** Picks the scenarios to run: --scenario names (any known), else config.only, else the default suite. */
-function selectScenarios(names: string[], config: Config | undefined): Scenario[] {
+/** Picks the scenarios to run: --scenario names (any known), else --suite, else config.only / config.suite, else `user`. */
+function selectScenarios(names: string[], suite: string | undefined, config: Config | undefined): Scenario[] {
   const known = new Map([...allScenarios, ...(config?.scenarios ?? [])].map((s) => [s.name, s]));
-  const wanted = names.length ? names : config?.only;
-  if (!wanted) return [...defaultSuite, ...(config?.scenarios ?? [])];
+  const wanted = names.length ? names : suite === undefined ? config?.only : undefined;
+  if (!wanted) {
+    const name = suite ?? config?.suite ?? 'user';
+    const list = suitesWith(config)[name];
+    if (!list) {
+      throw new ScenarioConfigError(
+        `unknown suite "${name}"; known: ${Object.keys(suitesWith(config)).join(', ')}`,
+      );
+    }
+    return [...list];
+  }
   return wanted.map((n) => {
     const s = known.get(n);
     if (!s) throw new ScenarioConfigError(`unknown scenario "${n}"; known: ${[...known.keys()].join(', ')}`);
@@ -86,9 +107,9 @@ function selectScenarios(names: string[], config: Config | undefined): Scenario[
 
 async function runCommand(flags: RunFlags): Promise<number> {
   const config = await loadConfig(flags.config);
-  const scenarios = selectScenarios(flags.scenario, config);
+  const scenarios = selectScenarios(flags.scenario, flags.suite, config);
   if (flags.list) {
-    listScenarios([...allScenarios, ...(config?.scenarios ?? [])], new Set(defaultSuite.map((s) => s.name)));
+    listScenarios(config, new Set(scenarios.map((s) => s.name)));
     return EXIT.ok;
   }
   const profile = flags.profile ?? config?.profile;
@@ -100,11 +121,9 @@ async function runCommand(flags: RunFlags): Promise<number> {
     );
   }
   let target: TargetSpec | undefined;
-  if (flags.target) target = await loadTargetFile(flags.target);
+  if (flags.target) target = zooTarget(flags.target) ?? (await loadTargetFile(flags.target));
   else if (config?.target) target = parseTarget(config.target, `${config.source}: target`);
   const runtime = flags.runtime ? parseRuntimeChoice(flags.runtime) : undefined;
-  // Every input is checked before anything is created on disk or started.
-  for (const s of scenarios) validateSlos(s, { slos: config?.slos ?? {}, sloOverrides: flags.slo });
   const outDir = resolve(flags.out ?? config?.out ?? timestampDir());
   await mkdir(outDir, { recursive: true });
 
@@ -128,8 +147,8 @@ async function runCommand(flags: RunFlags): Promise<number> {
       ...(target ? { target } : {}),
       ...(runtime && runtime !== 'auto' ? { runtime } : {}),
       seed: flags.seed ?? config?.seed ?? 1,
-      slos: config?.slos ?? {},
-      sloOverrides: flags.slo,
+      configSlos: config?.slos ?? {},
+      cliSlos: flags.slo,
       signal: abort.signal,
       onProgress: progress,
     });
@@ -149,8 +168,12 @@ async function runCommand(flags: RunFlags): Promise<number> {
       `\n${s.asExpected}/${s.total} scenarios as expected` +
         (s.unexpected ? `, ${s.unexpected} NOT as expected` : '') +
         (s.errors ? `, ${s.errors} infrastructure error(s)` : '') +
+        (s.skipped ? `, ${s.skipped} skipped` : '') +
         ` in ${(outcome.results.durationMs / 1000).toFixed(1)} s`,
     );
+    for (const r of outcome.results.scenarios.filter((r) => r.verdict === 'skipped')) {
+      writeOut(`\n${r.name}: skipped, ${r.skipped?.reason ?? ''}`);
+    }
     for (const r of outcome.results.scenarios.filter((r) => !r.asExpected)) {
       writeOut(`\n${r.name}: ${r.verdict}${r.error ? ` (${r.error.split('\n')[0]})` : ''}`);
       for (const slo of r.slos) {
@@ -198,9 +221,13 @@ export function buildProgram(setCode: (code: number) => void): Command {
   const runOptions = (cmd: Command): Command =>
     cmd
       .option('--list', 'list scenarios and nginx profiles, then exit')
-      .option('--scenario <name>', 'run this scenario (repeatable; default: the whole suite)', collect, [])
+      .option('--scenario <name>', 'run this scenario (repeatable; default: the user suite)', collect, [])
+      .option('--suite <name>', 'run this suite: user (default), self-test, scale')
       .option('--profile <profile>', 'nginx profile for every scenario (overrides each scenario)')
-      .option('--target <file>', 'JSON target spec (a command or URL of your own SSE server)')
+      .option(
+        '--target <file|zoo:NAME>',
+        'JSON target spec (your own SSE server), or zoo:NAME (a defect zoo member)',
+      )
       .option('--out <dir>', 'output folder (default reports/out/<timestamp>, linked as reports/out/latest)')
       .option('--seed <n>', "seed for the clients' reconnect jitter (default 1)", parseSeed)
       .option('--slo <name=threshold>', 'override an SLO threshold (repeatable)', parseSlo, {})

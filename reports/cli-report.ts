@@ -3,7 +3,7 @@
  * after upgrading the tool, or from a CI artifact. The CLI (harness/cli.ts) wires the command here.
  */
 import { dirname, resolve } from 'node:path';
-import type { Results } from './results.ts';
+import type { Results } from '../harness/results/results.ts';
 import { readResults, writeReports, type ReportPaths } from './write.ts';
 
 export interface ReportCommandResult {

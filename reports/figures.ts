@@ -4,7 +4,7 @@
  * documented key first and fall back to a name pattern, so a renamed check degrades to "n/a"
  * instead of breaking the report.
  */
-import type { ScenarioResult, SloResult } from './results.ts';
+import type { ScenarioResult, SloResult } from '../harness/results/results.ts';
 
 export interface KeyFigure {
   id: 'silentGaps' | 'duplicates' | 'latencyP99' | 'peakReconnects' | 'recovery';

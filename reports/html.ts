@@ -19,7 +19,7 @@ import {
   unknownExpectedViolations,
 } from './figures.ts';
 import { CHART_TITLES, scenarioCharts, type ChartKey, type ScenarioChartPayload } from './html/chart-data.ts';
-import type { Environment, FaultWindow, Results, ScenarioResult } from './results.ts';
+import type { Environment, FaultWindow, Results, ScenarioResult } from '../harness/results/results.ts';
 
 const require = createRequire(import.meta.url);
 

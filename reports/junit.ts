@@ -13,7 +13,7 @@ import {
   sloOutcome,
   unknownExpectedViolations,
 } from './figures.ts';
-import type { Results, ScenarioResult, SloResult } from './results.ts';
+import type { Results, ScenarioResult, SloResult } from '../harness/results/results.ts';
 
 interface Case {
   name: string;

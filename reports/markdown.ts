@@ -12,7 +12,7 @@ import {
   scenarioOutcome,
   sloOutcome,
 } from './figures.ts';
-import type { Results, ScenarioResult } from './results.ts';
+import type { Results, ScenarioResult } from '../harness/results/results.ts';
 
 function outcomeCell(s: ScenarioResult): string {
   const o = scenarioOutcome(s);

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
-import type { Results } from './results.ts';
+import type { Results } from '../harness/results/results.ts';
 
-export { readResults, parseResults } from './schema.ts';
+export { readResults, parseResults } from '../harness/results/schema.ts';
 
 export interface ReportPaths {
   html: string;

@@ -1,15 +1,24 @@
 /**
- * The built-in suite. `defaultSuite` is what `npm run chaos` runs (order: cheap and foundational
- * first, so a broken setup shows up in `baseline` within seconds); `allScenarios` adds the ones
- * run only by name (e.g. `scale`, used by the benchmarks).
+ * The built-in scenarios, by suite.
+ *
+ * - `user` (the default): the scenarios that judge a server and its proxies. What `npm run chaos` and
+ *   `npx sse-chaos` run, and what a team gates merges with. Cheap and foundational first, so a broken
+ *   setup shows up in `baseline` within seconds.
+ * - `self-test`: each runs a deliberately broken proxy setup and expects its detector to fire. They
+ *   prove the harness, not your server (they fail when anything else is also wrong); this repository
+ *   runs them in CI.
+ * - `scale`: 10,000 subscribers through the stack (minutes, most of the machine); by name only.
  */
 import type { Scenario } from '../harness/run/scenario.ts';
 import baseline from './baseline.ts';
 import browserGiveUp from './browser-give-up.ts';
+import concurrentPublishers from './concurrent-publishers.ts';
 import crashRestart from './crash-restart.ts';
+import cutBeforeFirstEvent from './cut-before-first-event.ts';
 import edgeLatency from './edge-latency.ts';
 import edgePartition from './edge-partition.ts';
 import gracefulShutdown from './graceful-shutdown.ts';
+import idleStretch from './idle-stretch.ts';
 import idleTimeout from './idle-timeout.ts';
 import midFrameCut from './mid-frame-cut.ts';
 import nginxReload from './nginx-reload.ts';
@@ -20,23 +29,35 @@ import replayWindowOverflow from './replay-window-overflow.ts';
 import scale from './scale.ts';
 import slowConsumer from './slow-consumer.ts';
 
-export const defaultSuite: readonly Scenario[] = [
+export const userSuite: readonly Scenario[] = [
   baseline,
   edgeLatency,
   edgePartition,
   originPartition,
   slowConsumer,
   midFrameCut,
+  cutBeforeFirstEvent,
   reconnectStorm,
+  concurrentPublishers,
+  idleStretch,
   gracefulShutdown,
   crashRestart,
-  browserGiveUp,
   nginxReload,
   replayWindowOverflow,
-  proxyBuffering,
-  idleTimeout,
 ];
 
-export const allScenarios: readonly Scenario[] = [...defaultSuite, scale];
+export const selfTestSuite: readonly Scenario[] = [browserGiveUp, proxyBuffering, idleTimeout];
+
+/** Suites by name; `user` is the default. */
+export const suites: Readonly<Record<string, readonly Scenario[]>> = {
+  user: userSuite,
+  'self-test': selfTestSuite,
+  scale: [scale],
+};
+
+/** The default suite (what `npx sse-chaos` runs with no scenario named). */
+export const defaultSuite = userSuite;
+
+export const allScenarios: readonly Scenario[] = [...userSuite, ...selfTestSuite, scale];
 
 export { scale };

@@ -6,16 +6,20 @@
  * opened, so replays are excluded) that were published at least half the median publish interval
  * apart (and >= 2 x burstWindowMs), the fraction that arrived within `burstWindowMs` of each other.
  * A healthy path keeps the publish spacing (~0); a buffering proxy releases them together (~1).
- * Pairs touching a disruption of the subscriber's lane are ignored (a latency fault may bunch chunks).
+ * Pairs touching a disruption of the subscriber are ignored (a latency fault may bunch chunks), and
+ * only this run's payloads count (a long-running target's replay of old events is not a burst).
  */
 import type { HistoryRecord } from '../history/records.ts';
 import { asArray, type Check } from './check.ts';
 import { connectionModel } from './connections.ts';
-import { disruptions, type Lane } from './disruptions.ts';
+import { disruptions, type IntervalSet } from './disruptions.ts';
 import { maxOf, percentile, round3 } from './stats.ts';
 
 interface LiveState {
-  lane: Lane;
+  /** The subscriber's disruptions up to its recovery (for live pairs). */
+  disrupted: IntervalSet;
+  /** Its lane's raw fault windows (for the connection's own first byte and first event). */
+  laneWindows: IntervalSet;
   connectT: number;
   openT: number | undefined;
   sawEvent: boolean;
@@ -45,8 +49,8 @@ export const buffering: Check = {
   description: 'time to first byte, first event delay and burstiness (a buffering proxy)',
   run(history, ctx) {
     const records = asArray(history);
-    const { subscribers } = connectionModel(records, ctx);
     const dis = disruptions(records, ctx);
+    const { subscribers } = connectionModel(records, ctx);
     const interval = medianPublishInterval(records);
     const minPublishGap = Math.max(2 * ctx.burstWindowMs, (interval ?? 0) / 2);
     const ttfb: number[] = [];
@@ -54,6 +58,7 @@ export const buffering: Check = {
     const bursts: number[] = [];
     let pairs = 0;
     let burstyPairs = 0;
+    let compressed = 0;
     const state = new Map<number, LiveState>();
 
     const flushBurst = (s: LiveState): void => {
@@ -70,7 +75,8 @@ export const buffering: Check = {
           const prev = state.get(r.sub);
           if (prev) flushBurst(prev);
           state.set(r.sub, {
-            lane: subscribers.get(r.sub)?.lane ?? 'edge',
+            disrupted: dis.forSub(r.sub),
+            laneWindows: dis.laneWithSlack(subscribers.get(r.sub)?.lane ?? 'edge'),
             connectT: r.t,
             openT: undefined,
             sawEvent: false,
@@ -87,11 +93,12 @@ export const buffering: Check = {
         case 'response': {
           const s = state.get(r.sub);
           if (s) s.openT = r.t;
+          if (r.status === 200 && r.encoding) compressed++;
           break;
         }
         case 'first-byte': {
           const lane = subscribers.get(r.sub)?.lane ?? 'edge';
-          if (!dis.forLane(lane).overlaps(r.t - r.ttfbMs, r.t)) ttfb.push(r.ttfbMs);
+          if (!dis.laneWithSlack(lane).overlaps(r.t - r.ttfbMs, r.t)) ttfb.push(r.ttfbMs);
           break;
         }
         case 'close': {
@@ -103,10 +110,10 @@ export const buffering: Check = {
         case 'event': {
           const s = state.get(r.sub);
           if (!s || r.publishedAt === undefined) break;
-          const lanes = dis.forLane(s.lane);
+          const lanes = s.disrupted;
           if (!s.sawEvent) {
             s.sawEvent = true;
-            if (!lanes.overlaps(s.connectT, r.t))
+            if (!s.laneWindows.overlaps(s.connectT, r.t))
               firstEventDelay.push(r.t - Math.max(s.connectT, r.publishedAt));
           }
           const live = s.openT !== undefined && r.publishedAt >= s.openT;
@@ -149,6 +156,7 @@ export const buffering: Check = {
       'buffering.maxBurstBytes': maxOf(bursts),
       'buffering.burstBytesP50': round3(percentile(bursts, 50)),
       'buffering.publishIntervalMs': round3(interval ?? null),
+      'buffering.compressedStreams': compressed,
     };
   },
 };

@@ -1,12 +1,12 @@
 /**
  * The one small interface every check implements (Toxiproxy's toxics and Jepsen's checkers are the
- * model): a pure function from a run's history to flat, namespaced measurements.
+ * model): a pure function from a run's history to flat, namespaced measurements (keys.ts).
  */
 import type { HistoryRecord } from '../history/records.ts';
 import type { CheckContext } from './context.ts';
+import type { Measurements } from './keys.ts';
 
-/** Flat measurements, keys namespaced by check (`delivery.silentGaps`); null = not applicable. */
-export type Measurements = Record<string, number | null>;
+export type { Measurements } from './keys.ts';
 
 export type Records = Iterable<HistoryRecord> | readonly HistoryRecord[];
 

@@ -13,6 +13,8 @@ export interface Connection {
   lane: Lane;
   connectT: number;
   attempt: number;
+  /** The Last-Event-ID this attempt sent ('' = none): its resume point. */
+  lastEventId: string;
   responseT?: number;
   status?: number;
   /** A 200 `text/event-stream` response: a stream that can carry events. */
@@ -29,7 +31,7 @@ export interface Connection {
   maxSilenceMs: number;
   /** Start of that longest silence. */
   maxSilenceStartT: number;
-  /** Longest silence that touched no disruption of this subscriber's lane. */
+  /** Longest silence that touched no disruption of this subscriber. */
   maxSilenceOutsideMs: number;
   events: number;
   /** Silence between the last byte and the close (how idle the stream was when it ended). */
@@ -59,7 +61,7 @@ export function isEventStream(status: number, contentType: string): boolean {
 }
 
 export function connectionModel(records: readonly HistoryRecord[], ctx: CheckContext): ConnectionModel {
-  return memo(records, `connections:${ctx.faultSettleMs}`, () => build(records, ctx));
+  return memo(records, `connections:${ctx.faultSlackMs}`, () => build(records, ctx));
 }
 
 function build(records: readonly HistoryRecord[], ctx: CheckContext): ConnectionModel {
@@ -85,7 +87,7 @@ function build(records: readonly HistoryRecord[], ctx: CheckContext): Connection
       c.maxSilenceMs = gap;
       c.maxSilenceStartT = from;
     }
-    if (gap > c.maxSilenceOutsideMs && !dis.forLane(c.lane).overlaps(from, t)) c.maxSilenceOutsideMs = gap;
+    if (gap > c.maxSilenceOutsideMs && !dis.forSub(c.sub).overlaps(from, t)) c.maxSilenceOutsideMs = gap;
     if (t > from) c.lastObsT = t;
   };
 
@@ -112,6 +114,7 @@ function build(records: readonly HistoryRecord[], ctx: CheckContext): Connection
           lane: s.lane,
           connectT: r.t,
           attempt: r.attempt,
+          lastEventId: r.lastEventId,
           open: false,
           maxSilenceMs: 0,
           maxSilenceStartT: r.t,

@@ -1,111 +1,121 @@
 /**
- * What a check must know about the scenario but cannot read from the history: the intended
- * heartbeat cadence, retry hints, the client backoff policy, the watchdog and the shutdown grace.
- * Everything that happened (faults, subscribers, publishes, phases) comes from the records.
+ * What a check must know but cannot read from the history: what the target *declared* about itself
+ * (heartbeat cadence, replay retention, durability), the fleet's own policies (watchdog, backoff cap,
+ * the browser default retry), and the judging constants the checks own.
+ *
+ * Everything that happened (faults, subscribers, publishes, phases, retry hints actually sent) comes
+ * from the records. Nothing here is derived from the server's own configuration except what it
+ * declared, and no storm or jitter judgement uses the declarations at all.
  */
 
-export interface BackoffPolicy {
-  /** First delay bound after a failure. */
-  initialMs: number;
-  /** Cap on any delay. */
-  maxMs: number;
-  multiplier: number;
-  /** Full jitter: each delay is uniform in [0, bound]. */
-  fullJitter: boolean;
+/** How much history the target declared it keeps for replay (either bound, or both). */
+export interface Retention {
+  /** Events kept (across all topics). */
+  events?: number;
+  /** How long an event is kept, ms. */
+  ms?: number;
 }
 
 export interface CheckContext {
-  /** The target's heartbeat interval (comment lines). */
+  /** The heartbeat cadence the target declared (SSE comment lines). */
   heartbeatMs: number;
-  /** The target's `retry:` base and the per-connection jitter window added to it. */
-  retryMs: number;
-  retryJitterMs: number;
-  /** The browser profile's reconnection time before any `retry:` arrives (Chrome: 3000). */
+  /** The replay window the target declared; undefined: resets cannot be judged. */
+  retention: Retention | undefined;
+  /** The target declared that acknowledged events survive a crash. */
+  durable: boolean;
+  /** The browser profile's reconnection time before any `retry:` (Chrome: 3000). */
   browserDefaultRetryMs: number;
-  backoff: BackoffPolicy;
+  /** The backoff profile's cap: no wait may be longer. */
+  backoffCapMs: number;
   /** The client's idle watchdog: no byte for this long means the stream is dead. */
   watchdogMs: number;
   /** The target's shutdown grace period (streams must end within it after SIGTERM). */
   graceMs: number;
   /** Time-series bucket size. */
   bucketMs: number;
-  /** Slack added after each fault window: closes and delays caused by undoing a fault land shortly after it. */
-  faultSettleMs: number;
+  /** Undoing a fault closes connections just after its end: closes this close to a window belong to it. */
+  faultSlackMs: number;
+  /** A stream is "being set up" from its connect until this long after its response. */
+  setupWindowMs: number;
   /** Tolerance when comparing a recorded reconnect delay to the policy (timer rounding). */
   policyToleranceMs: number;
   /** Events arriving within this of the previous one on a connection form a burst. */
   burstWindowMs: number;
-  /**
-   * The herd window: a storm is much of the fleet reconnecting within this long. Unless given, a fifth
-   * of the smallest jitter window (retry jitter, first backoff ceiling), at least 20 ms: jittered
-   * clients put ~20% of the fleet in it, an unjittered herd ~100%.
-   */
+  /** The herd window: a storm is much of the retry-obeying fleet reconnecting within this long (absolute). */
   stormWindowMs: number;
-  /** A mass reconnect counts for `reconnect.spreadMs` only with at least this many subscribers. */
+  /**
+   * A mass cut is judged only when at least this many retry-obeying subscribers were cut together:
+   * with fewer, a uniform jitter puts more than half of them into one herd window too often (with
+   * 20 and a 1 s jitter window: about once in 15,000 cuts).
+   */
   spreadMinSubscribers: number;
 }
 
-/** Time-compressed defaults: the suite's scenarios run with a ~1 s heartbeat. */
-export const DEFAULT_CHECK_CONTEXT: Readonly<CheckContext> = Object.freeze({
-  heartbeatMs: 1000,
-  retryMs: 1000,
-  retryJitterMs: 1000,
-  browserDefaultRetryMs: 3000,
-  backoff: Object.freeze({ initialMs: 250, maxMs: 5000, multiplier: 2, fullJitter: true }),
-  watchdogMs: 3000,
-  graceMs: 5000,
+/** The judging constants, owned by the checks (harness/checks/README.md says why each is what it is). */
+export const JUDGING: Readonly<
+  Pick<
+    CheckContext,
+    | 'bucketMs'
+    | 'faultSlackMs'
+    | 'setupWindowMs'
+    | 'policyToleranceMs'
+    | 'burstWindowMs'
+    | 'stormWindowMs'
+    | 'spreadMinSubscribers'
+  >
+> = Object.freeze({
   bucketMs: 250,
-  faultSettleMs: 500,
+  faultSlackMs: 250,
+  setupWindowMs: 100,
   policyToleranceMs: 5,
   burstWindowMs: 5,
-  stormWindowMs: 50, // stormWindowFor(retryJitterMs 1000, backoff.initialMs 250)
-  spreadMinSubscribers: 5,
+  stormWindowMs: 100,
+  spreadMinSubscribers: 20,
 });
 
-export type CheckContextInput = Partial<Omit<CheckContext, 'backoff'>> & { backoff?: Partial<BackoffPolicy> };
-
-/** A fifth of the smallest jitter window, at least 20 ms. */
-export function stormWindowFor(retryJitterMs: number, backoffInitialMs: number): number {
-  return Math.max(20, Math.round(0.2 * Math.min(retryJitterMs, backoffInitialMs)));
+/** The parts a run must supply: what the target declared and the fleet's policies. */
+export interface CheckContextInput extends Partial<typeof JUDGING> {
+  heartbeatMs: number;
+  retention?: Retention | undefined;
+  durable?: boolean;
+  browserDefaultRetryMs: number;
+  backoffCapMs: number;
+  watchdogMs: number;
+  graceMs: number;
 }
 
-/** Fills defaults and rejects nonsense (negative or non-finite numbers) with the field's name. */
-export function checkContext(input: CheckContextInput = {}): CheckContext {
+/** Fills the judging constants and rejects nonsense (negative or non-finite numbers) by name. */
+export function checkContext(input: CheckContextInput): CheckContext {
   const ctx: CheckContext = {
-    ...DEFAULT_CHECK_CONTEXT,
+    ...JUDGING,
     ...input,
-    backoff: { ...DEFAULT_CHECK_CONTEXT.backoff, ...input.backoff },
+    retention: input.retention,
+    durable: input.durable ?? false,
   };
-  if (input.stormWindowMs === undefined)
-    ctx.stormWindowMs = stormWindowFor(ctx.retryJitterMs, ctx.backoff.initialMs);
-  const numbers: [string, number][] = [
+  const numbers: [string, number | undefined][] = [
     ['heartbeatMs', ctx.heartbeatMs],
-    ['retryMs', ctx.retryMs],
-    ['retryJitterMs', ctx.retryJitterMs],
     ['browserDefaultRetryMs', ctx.browserDefaultRetryMs],
-    ['backoff.initialMs', ctx.backoff.initialMs],
-    ['backoff.maxMs', ctx.backoff.maxMs],
-    ['backoff.multiplier', ctx.backoff.multiplier],
+    ['backoffCapMs', ctx.backoffCapMs],
     ['watchdogMs', ctx.watchdogMs],
     ['graceMs', ctx.graceMs],
     ['bucketMs', ctx.bucketMs],
-    ['faultSettleMs', ctx.faultSettleMs],
+    ['faultSlackMs', ctx.faultSlackMs],
+    ['setupWindowMs', ctx.setupWindowMs],
     ['policyToleranceMs', ctx.policyToleranceMs],
     ['burstWindowMs', ctx.burstWindowMs],
     ['stormWindowMs', ctx.stormWindowMs],
     ['spreadMinSubscribers', ctx.spreadMinSubscribers],
+    ['retention.events', ctx.retention?.events],
+    ['retention.ms', ctx.retention?.ms],
   ];
   for (const [name, value] of numbers) {
+    if (value === undefined && name.startsWith('retention.')) continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw new Error(`check context: ${name} must be a finite number >= 0, got ${String(value)}`);
     }
   }
-  if (ctx.bucketMs === 0) throw new Error('check context: bucketMs must be > 0, got 0');
-  if (ctx.stormWindowMs === 0) throw new Error('check context: stormWindowMs must be > 0, got 0');
-  if (ctx.backoff.maxMs < ctx.backoff.initialMs) {
-    throw new Error(
-      `check context: backoff.maxMs (${ctx.backoff.maxMs}) must be >= backoff.initialMs (${ctx.backoff.initialMs})`,
-    );
+  for (const name of ['bucketMs', 'stormWindowMs', 'heartbeatMs'] as const) {
+    if (ctx[name] === 0) throw new Error(`check context: ${name} must be > 0, got 0`);
   }
   return ctx;
 }

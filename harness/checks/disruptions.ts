@@ -1,9 +1,17 @@
 /**
- * When a subscriber's path was disturbed on purpose: fault windows that reach its lane (a fault on
- * `edge-b` does not touch `edge` subscribers; `origin`, target and nginx faults touch everyone),
- * plus the target being down (SIGTERM/SIGKILL/exit until `ready`). Each interval is extended by
- * `faultSettleMs`, because undoing a fault (removing a blackhole closes its connections) lands
- * just after its end. Checks use this to judge "outside faults" behaviour.
+ * When each subscriber's path was disturbed on purpose, and when it recovered.
+ *
+ * A disruption is a fault window that reaches the subscriber's lane (a fault on `edge-b` does not
+ * touch `edge` subscribers; faults on `origin`, nginx or the target touch everyone) or the target
+ * being down (SIGTERM/SIGKILL/exit until `ready`). It lasts, for that subscriber, from its start
+ * until the subscriber has recovered: the first byte after the window's end on a stream that then
+ * stays open for at least `faultSlackMs` (a stream that dies right after, as one does when undoing a
+ * blackhole closes it, is not a recovery). A subscriber that never recovers stays disrupted until
+ * it leaves or the run ends; recovery-time judges that.
+ *
+ * So "outside disruptions" is exactly the healthy stretches of each subscriber, before the fault and
+ * after its own recovery: latency, silence, buffering and idle cuts are judged there, also after
+ * every fault, and nothing healthy is cut out by a fixed settle time.
  */
 import type { HistoryRecord } from '../history/records.ts';
 import type { CheckContext } from './context.ts';
@@ -36,7 +44,6 @@ export class IntervalSet {
 
   /** True if [a, b] touches any interval. */
   overlaps(a: number, b: number): boolean {
-    // first interval whose end >= a
     let lo = 0;
     let hi = this.ends.length;
     while (lo < hi) {
@@ -52,12 +59,33 @@ export class IntervalSet {
   }
 }
 
+const EMPTY = new IntervalSet([]);
+
+/** One disruption as it affected one subscriber. */
+export interface Recovery {
+  sub: number;
+  /** The disruption's window (its start is clipped to the subscriber's join). */
+  start: number;
+  end: number;
+  /** First healthy byte after `end`; undefined when the subscriber never recovered. */
+  recoveredAt: number | undefined;
+  /** The subscriber left (unsubscribe, give-up) before recovering. */
+  left: boolean;
+}
+
 export interface Disruptions {
-  forLane(lane: Lane): IntervalSet;
-  /** Target down intervals only (SIGTERM/SIGKILL/exit -> ready), without settle. */
+  /** Merged raw windows (fault windows and target-down intervals) that reach a lane, without recovery. */
+  lane(lane: Lane): IntervalSet;
+  /** The same, each extended by faultSlackMs: for judging a connection attempt itself (its own delays). */
+  laneWithSlack(lane: Lane): IntervalSet;
+  /** A subscriber's disrupted stretches: each window up to its own recovery. */
+  forSub(sub: number): IntervalSet;
+  /** Every (subscriber, disruption) pair with its recovery. */
+  recoveries: readonly Recovery[];
+  /** Target down intervals only (SIGTERM/SIGKILL/exit -> ready). */
   targetDown: readonly (readonly [number, number])[];
-  /** Latest end of any fault window or target-down interval (without settle); undefined if none. */
-  lastEndT: number | undefined;
+  /** Merged windows over every lane (fault windows and target down), without recovery. */
+  all: IntervalSet;
 }
 
 function targetDownIntervals(records: readonly HistoryRecord[], endT: number): [number, number][] {
@@ -75,23 +103,141 @@ function targetDownIntervals(records: readonly HistoryRecord[], endT: number): [
   return out;
 }
 
+interface SubState {
+  lane: Lane;
+  joinT: number;
+  leftT: number | undefined;
+  windows: IntervalSet;
+  /** Next window (index) whose recovery is unknown. */
+  k: number;
+  recoveredAt: (number | undefined)[];
+  conn: number;
+  open: boolean;
+  candidate: { t: number; conn: number } | undefined;
+}
+
 export function disruptions(records: readonly HistoryRecord[], ctx: CheckContext): Disruptions {
-  return memo(records, `disruptions:${ctx.faultSettleMs}`, () => {
-    const { endT } = runBounds(records);
-    const windows = faultWindows(records);
-    const down = targetDownIntervals(records, endT);
-    const settle = ctx.faultSettleMs;
-    const perLane = (lane: Lane): IntervalSet =>
-      new IntervalSet([
-        ...windows
-          .filter((w) => w.leg === undefined || w.leg === 'origin' || w.leg === lane)
-          .map((w) => [w.startMs, w.endMs + settle] as const),
-        ...down.map(([s, e]) => [s, e + settle] as const),
-      ]);
-    const lanes = { edge: perLane('edge'), 'edge-b': perLane('edge-b') };
-    let lastEndT: number | undefined;
-    for (const w of windows) lastEndT = Math.max(lastEndT ?? -Infinity, w.endMs);
-    for (const [, e] of down) lastEndT = Math.max(lastEndT ?? -Infinity, e);
-    return { forLane: (lane: Lane) => lanes[lane], targetDown: down, lastEndT };
-  });
+  return memo(records, `disruptions:${ctx.faultSlackMs}`, () => build(records, ctx));
+}
+
+function build(records: readonly HistoryRecord[], ctx: CheckContext): Disruptions {
+  const { endT } = runBounds(records);
+  const windows = faultWindows(records);
+  const down = targetDownIntervals(records, endT);
+  const slack = ctx.faultSlackMs;
+  const laneSet = (lane: Lane): IntervalSet =>
+    new IntervalSet([
+      ...windows
+        .filter((w) => w.leg === undefined || w.leg === 'origin' || w.leg === lane)
+        .map((w) => [w.startMs, w.endMs] as const),
+      ...down,
+    ]);
+  const lanes: Record<Lane, IntervalSet> = { edge: laneSet('edge'), 'edge-b': laneSet('edge-b') };
+  const withSlack = (set: IntervalSet): IntervalSet =>
+    new IntervalSet(set.starts.map((start, i) => [start, set.ends[i]! + slack] as const));
+  const slacked: Record<Lane, IntervalSet> = {
+    edge: withSlack(lanes.edge),
+    'edge-b': withSlack(lanes['edge-b']),
+  };
+  const all = new IntervalSet([...windows.map((w) => [w.startMs, w.endMs] as const), ...down]);
+
+  const subs = new Map<number, SubState>();
+  const resolve = (s: SubState, t: number): void => {
+    const w = s.windows;
+    while (s.k < w.size && w.ends[s.k]! <= t) s.recoveredAt[s.k++] = t;
+  };
+  const confirm = (s: SubState, now: number): void => {
+    if (s.candidate && now >= s.candidate.t + slack) {
+      resolve(s, s.candidate.t);
+      s.candidate = undefined;
+    }
+  };
+  const observe = (s: SubState, t: number): void => {
+    if (!s.open || s.candidate) return;
+    if (s.k < s.windows.size && s.windows.ends[s.k]! <= t) s.candidate = { t, conn: s.conn };
+  };
+
+  if (all.size > 0) {
+    for (const r of records) {
+      if (!('sub' in r)) continue;
+      let s = subs.get(r.sub);
+      if (r.kind === 'subscriber') {
+        const w = lanes[r.lane];
+        s = {
+          lane: r.lane,
+          joinT: r.t,
+          leftT: undefined,
+          windows: w,
+          k: 0,
+          recoveredAt: [],
+          conn: 0,
+          open: false,
+          candidate: undefined,
+        };
+        // Windows that ended before the subscriber joined did not disturb it.
+        while (s.k < w.size && w.ends[s.k]! < r.t) s.recoveredAt[s.k++] = undefined;
+        subs.set(r.sub, s);
+        continue;
+      }
+      if (!s) continue;
+      confirm(s, r.t);
+      switch (r.kind) {
+        case 'connect':
+          s.conn++;
+          s.open = false;
+          break;
+        case 'response':
+          s.open = r.status === 200 && r.contentType.toLowerCase().includes('text/event-stream');
+          if (s.open) observe(s, r.t);
+          break;
+        case 'first-byte':
+        case 'event':
+        case 'heartbeat':
+        case 'retry':
+        case 'reset':
+          observe(s, r.t);
+          break;
+        case 'close':
+          if (s.candidate && s.candidate.conn === s.conn && r.t < s.candidate.t + slack)
+            s.candidate = undefined;
+          s.open = false;
+          break;
+        case 'unsubscribe':
+        case 'give-up':
+          s.leftT ??= r.t;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  const perSub = new Map<number, IntervalSet>();
+  const recoveries: Recovery[] = [];
+  for (const [sub, s] of subs) {
+    if (s.candidate) resolve(s, s.candidate.t); // its stream outlived the run
+    const spans: [number, number][] = [];
+    const w = s.windows;
+    for (let i = 0; i < w.size; i++) {
+      const start = Math.max(w.starts[i]!, s.joinT);
+      const end = w.ends[i]!;
+      if (end < s.joinT) continue;
+      if (s.leftT !== undefined && s.leftT <= start) continue;
+      const at = s.recoveredAt[i];
+      const left = at === undefined && s.leftT !== undefined;
+      recoveries.push({ sub, start, end, recoveredAt: at, left });
+      const until = at !== undefined ? Math.max(end + slack, at) : (s.leftT ?? endT);
+      spans.push([start, Math.max(until, end + slack)]);
+    }
+    if (spans.length) perSub.set(sub, new IntervalSet(spans));
+  }
+
+  return {
+    lane: (lane) => lanes[lane],
+    laneWithSlack: (lane) => slacked[lane],
+    forSub: (sub) => perSub.get(sub) ?? EMPTY,
+    recoveries,
+    targetDown: down,
+    all,
+  };
 }

@@ -3,7 +3,7 @@
  * recorded (the run broke mid-fault) lasts until the run's end and says so in `error`.
  */
 import type { HistoryRecord } from '../history/records.ts';
-import type { FaultWindow } from '../../reports/results.ts';
+import type { FaultWindow } from '../results/results.ts';
 import { runBounds } from './bounds.ts';
 
 export function faultWindows(history: readonly HistoryRecord[]): FaultWindow[] {

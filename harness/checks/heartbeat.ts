@@ -1,8 +1,11 @@
 /**
- * Heartbeat: the longest silence (no byte of any kind) on an open stream, and idle cuts: open
- * streams that ended by `eof`/`error` while nothing was disrupting the subscriber's lane, the target
- * was up, and the run was not tearing down (before `drained`/run end). Such a cut comes from an
- * intermediary's idle timer (nginx proxy_read_timeout, a load balancer): heartbeats were too sparse.
+ * Heartbeat: the longest silence (no byte of any kind) on an open stream, idle cuts, and stalls.
+ *
+ * An idle cut is an open stream that ended by `eof`/`error` while nothing was disrupting its
+ * subscriber and the run was not tearing down (before `drained`/run end): an intermediary's idle
+ * timer fired (nginx proxy_read_timeout, a load balancer) because bytes were too sparse. A stall is
+ * the client's own watchdog ending such a stream for silence: the target sent nothing for several
+ * heartbeat intervals.
  */
 import { asArray, type Check } from './check.ts';
 import { connectionModel } from './connections.ts';
@@ -12,7 +15,8 @@ import { percentile, round3 } from './stats.ts';
 
 export const heartbeat: Check = {
   name: 'heartbeat',
-  description: 'longest silence on open streams; idle streams cut by an intermediary',
+  description:
+    'longest silence on open streams; idle streams cut by an intermediary or stalled at the client',
   run(history, ctx) {
     const records = asArray(history);
     const { connections } = connectionModel(records, ctx);
@@ -24,6 +28,7 @@ export const heartbeat: Check = {
     let maxSilence: number | null = null;
     let maxOutside: number | null = null;
     let openConnections = 0;
+    let stalls = 0;
     const cutSilence: number[] = [];
     const cutAge: number[] = [];
     for (const c of connections) {
@@ -32,8 +37,9 @@ export const heartbeat: Check = {
       maxSilence = Math.max(maxSilence ?? 0, c.maxSilenceMs);
       maxOutside = Math.max(maxOutside ?? 0, c.maxSilenceOutsideMs);
       const t = c.closeT;
-      if (t === undefined || (c.closeReason !== 'eof' && c.closeReason !== 'error')) continue;
-      if (t >= teardownT || dis.forLane(c.lane).contains(t)) continue;
+      if (t === undefined || t >= teardownT || dis.forSub(c.sub).contains(t)) continue;
+      if (c.closeReason === 'stalled') stalls++;
+      if (c.closeReason !== 'eof' && c.closeReason !== 'error') continue;
       cutSilence.push(c.silenceAtCloseMs ?? 0);
       cutAge.push(t - (c.responseT ?? c.connectT));
     }
@@ -45,6 +51,7 @@ export const heartbeat: Check = {
       'heartbeat.idleCuts': cutSilence.length,
       'heartbeat.idleCutSilenceP50Ms': round3(percentile(cutSilence, 50)),
       'heartbeat.idleCutAgeP50Ms': round3(percentile(cutAge, 50)),
+      'heartbeat.stalls': stalls,
     };
   },
 };

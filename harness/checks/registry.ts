@@ -2,16 +2,22 @@
 import type { HistoryRecord } from '../history/records.ts';
 import { asArray, type Check, type Measurements, type Records } from './check.ts';
 import type { CheckContext } from './context.ts';
+import type { MeasurementKey } from './keys.ts';
 import { buffering } from './buffering.ts';
 import { delivery } from './delivery.ts';
+import { evidence } from './evidence.ts';
+import { faults } from './fault-effects.ts';
 import { heartbeat } from './heartbeat.ts';
 import { latency } from './latency.ts';
+import { publish } from './publish.ts';
 import { reconnect } from './reconnect.ts';
 import { server } from './server.ts';
 import { shutdown } from './shutdown.ts';
 
 export const CHECKS: ReadonlyMap<string, Check> = new Map(
-  [delivery, latency, heartbeat, reconnect, buffering, shutdown, server].map((c) => [c.name, c]),
+  [publish, delivery, latency, heartbeat, reconnect, buffering, shutdown, server, faults, evidence].map(
+    (c) => [c.name, c],
+  ),
 );
 
 export function getCheck(name: string): Check {
@@ -29,7 +35,7 @@ export function runChecks(history: Records, ctx: CheckContext, names?: readonly 
   const out: Measurements = {};
   for (const check of names ? names.map(getCheck) : CHECKS.values()) {
     const m = check.run(records, ctx);
-    for (const [key, value] of Object.entries(m)) {
+    for (const [key, value] of Object.entries(m) as [MeasurementKey, number | null][]) {
       if (!key.startsWith(`${check.name}.`)) {
         throw new Error(`check '${check.name}' emitted '${key}', outside its namespace '${check.name}.'`);
       }

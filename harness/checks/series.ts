@@ -4,7 +4,7 @@
  * to the run start. heartbeatGaps has one point per open connection: its longest silence, placed
  * at the silence's start.
  */
-import type { TimeSeries } from '../../reports/results.ts';
+import type { TimeSeries } from '../results/results.ts';
 import { asArray, type Records } from './check.ts';
 import type { CheckContext } from './context.ts';
 import { connectionModel } from './connections.ts';

@@ -1,8 +1,9 @@
 /**
  * Shutdown: at each target SIGTERM, every open stream should get a `retry:` hint and end within the
- * grace period (so clients come back spread out, to a ready instance); and after any target stop
- * (SIGTERM, SIGKILL, exit) nothing acknowledged may be lost: a publish expected by someone and
- * received by nobody (and not declared gone by a reset) was lost by the target.
+ * grace period (so clients come back spread out, to a ready instance); and across any target stop
+ * (SIGTERM, SIGKILL, exit) nothing acknowledged may be lost: a publish acknowledged before the stop
+ * that a subscriber had not yet received must reach it after the restart, or be declared gone for a
+ * reason the target declared (retention, a log that is not durable).
  */
 import { asArray, type Check } from './check.ts';
 import { connectionModel } from './connections.ts';
@@ -11,7 +12,8 @@ import { round3 } from './stats.ts';
 
 export const shutdown: Check = {
   name: 'shutdown',
-  description: 'streams end with a retry hint within the grace period; nothing acknowledged lost on restart',
+  description:
+    'streams end with a retry hint within the grace period; nothing acknowledged lost across a stop',
   run(history, ctx) {
     const records = asArray(history);
     const sigterms: number[] = [];
@@ -21,7 +23,7 @@ export const shutdown: Check = {
       if (r.action === 'sigterm') sigterms.push(r.t);
       if (r.action === 'sigterm' || r.action === 'sigkill' || r.action === 'exit') stops++;
     }
-    const lost = stops > 0 ? analyzeDeliveries(records, ctx).lostEverywhere : null;
+    const lost = analyzeDeliveries(records, ctx).lostAcrossStop;
     if (sigterms.length === 0) {
       return {
         'shutdown.openAtSigterm': null,
@@ -29,6 +31,7 @@ export const shutdown: Check = {
         'shutdown.streamsWithRetryHint': null,
         'shutdown.withoutHint': null,
         'shutdown.endedWithinGraceRatio': null,
+        'shutdown.stops': stops,
         'shutdown.lostAcknowledged': lost,
       };
     }
@@ -53,6 +56,7 @@ export const shutdown: Check = {
       'shutdown.streamsWithRetryHint': hinted,
       'shutdown.withoutHint': open - hinted,
       'shutdown.endedWithinGraceRatio': open > 0 ? round3(ended / open) : null,
+      'shutdown.stops': stops,
       'shutdown.lostAcknowledged': lost,
     };
   },

@@ -6,9 +6,15 @@
  * (204 included) or content type ends the connection with that reason, and the subscriber's profile
  * decides what happens next. Redirects are followed like fetch does (bounded, each hop from the
  * Location resolved against the current URL); the next reconnect starts again from the original URL.
+ *
+ * Like a browser it offers `Accept-Encoding: gzip, deflate, br` and decodes a compressed stream: a
+ * compressing proxy or app is part of what is under test (it buffers events until its window fills),
+ * and a client that refused compression would hide it.
  */
 import type { Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Transform } from 'node:stream';
+import { constants as zc, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { newTraceparent } from './traceparent.ts';
 
 /** How a connection ended, as the client saw it (maps 1:1 onto the `close` record). */
@@ -29,6 +35,8 @@ export interface ResponseInfo {
   /** The URL that answered (after redirects). */
   url: string;
   redirects: number;
+  /** Content-Encoding of the body ('' when not compressed). */
+  encoding: string;
 }
 
 export interface ConnectionEvents {
@@ -115,6 +123,8 @@ class SseConnection implements Connection {
   ended = false;
   /** The current hop's controller, while its request is in flight. */
   controller: Dispatcher.DispatchController | null = null;
+  /** Decodes a compressed body (Content-Encoding), made only when the server compresses. */
+  decoder: Transform | null = null;
   private redirects = 0;
 
   constructor(opts: ConnectionOptions, events: ConnectionEvents) {
@@ -124,6 +134,7 @@ class SseConnection implements Connection {
     this.traceparent = newTraceparent();
     const headers: Record<string, string> = {
       accept: 'text/event-stream',
+      'accept-encoding': 'gzip, deflate, br',
       'cache-control': 'no-cache',
       traceparent: this.traceparent,
       ...opts.headers,
@@ -141,7 +152,18 @@ class SseConnection implements Connection {
   end(e: ConnectionEnd): void {
     if (this.ended) return;
     this.ended = true;
+    const d = this.decoder;
+    this.decoder = null;
+    d?.destroy();
     this.events.onEnd(e);
+  }
+
+  /** The body ended cleanly: with a decoder, the end comes once it has emitted everything. */
+  endOfBody(): void {
+    const d = this.decoder;
+    if (!d) return this.end({ reason: 'eof' });
+    d.once('end', () => this.end({ reason: 'eof' }));
+    d.end();
   }
 
   /** Ends with `e` and closes the socket. */
@@ -198,12 +220,14 @@ class SseConnection implements Connection {
       return false;
     }
     const contentType = header(resHeaders, 'content-type');
+    const encoding = header(resHeaders, 'content-encoding').trim().toLowerCase();
     this.events.onResponse({
       status,
       contentType,
       headersMs: this.opts.now() - this.start,
       url: href,
       redirects: this.redirects,
+      encoding: encoding === 'identity' ? '' : encoding,
     });
     if (this.ended) return false;
     if (status !== 200) {
@@ -214,6 +238,18 @@ class SseConnection implements Connection {
       this.fail({ reason: 'content-type', status, contentType });
       return false;
     }
+    if (encoding !== '' && encoding !== 'identity') {
+      const d = decoderFor(encoding);
+      if (!d) {
+        this.fail({ reason: 'error', detail: `unsupported Content-Encoding ${JSON.stringify(encoding)}` });
+        return false;
+      }
+      d.on('data', (chunk: Buffer) => this.deliver(chunk));
+      d.on('error', (err: Error) =>
+        this.fail({ reason: 'error', detail: `${encoding} body: ${err.message}` }),
+      );
+      this.decoder = d;
+    }
     return true;
   }
 
@@ -222,11 +258,35 @@ class SseConnection implements Connection {
   }
 
   data(chunk: Uint8Array): void {
+    if (this.decoder) this.decoder.write(chunk);
+    else this.deliver(chunk);
+  }
+
+  deliver(chunk: Uint8Array): void {
+    if (this.ended) return;
     try {
       this.events.onData(chunk);
     } catch (err) {
       this.fail({ reason: 'parse-error', detail: (err as Error).message });
     }
+  }
+}
+
+/** A streaming decoder that emits whatever it can decode at once (a browser does the same). */
+function decoderFor(encoding: string): Transform | undefined {
+  switch (encoding) {
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip({ flush: zc.Z_SYNC_FLUSH, finishFlush: zc.Z_SYNC_FLUSH });
+    case 'deflate':
+      return createInflate({ flush: zc.Z_SYNC_FLUSH, finishFlush: zc.Z_SYNC_FLUSH });
+    case 'br':
+      return createBrotliDecompress({
+        flush: zc.BROTLI_OPERATION_FLUSH,
+        finishFlush: zc.BROTLI_OPERATION_FLUSH,
+      });
+    default:
+      return undefined;
   }
 }
 
@@ -279,7 +339,7 @@ class Hop implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     const conn = this.conn;
     if (conn.controller === this.mine) conn.controller = null;
-    if (this.state !== ABANDONED) conn.end({ reason: 'eof' });
+    if (this.state !== ABANDONED) conn.endOfBody();
   }
 
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {

@@ -42,6 +42,8 @@ export interface FleetOptions {
   /** Expected heartbeat interval; silence of heartbeatMs * stallMultiple is a stall. */
   heartbeatMs?: number;
   stallMultiple?: number;
+  /** The stall limit itself (wins over heartbeatMs * stallMultiple); 0 disables the watchdog. */
+  stallAfterMs?: number;
   defaultRetryMs?: number;
   backoff?: Partial<BackoffPolicy>;
   retryClamp?: Partial<RetryClamp>;
@@ -51,6 +53,8 @@ export interface FleetOptions {
   dispatcher?: Dispatcher;
   /** First subscriber id (default 0), so several fleets can share a history. */
   firstSub?: number;
+  /** The run nonce: payloads of other runs are recorded as foreign (see history/payload.ts). */
+  run?: string;
 }
 
 export interface FleetCounters extends SubscriberCounters {
@@ -103,8 +107,7 @@ export function createFleet(o: FleetOptions): Fleet {
   const seed = o.seed ?? Math.floor(Math.random() * 2 ** 32);
   const ownAgent = o.dispatcher === undefined;
   const dispatcher = o.dispatcher ?? createStreamAgent();
-  const stallMultiple = o.stallMultiple ?? 3;
-  const stallAfterMs = (o.heartbeatMs ?? 0) * stallMultiple;
+  const stallAfterMs = o.stallAfterMs ?? (o.heartbeatMs ?? 0) * (o.stallMultiple ?? 3);
   const watchdog = createWatchdog(Math.min(1000, Math.max(50, stallAfterMs / 4)));
   const counters: FleetCounters = { ...newCounters(), started: 0 };
   const firstSub = o.firstSub ?? 0;
@@ -131,6 +134,7 @@ export function createFleet(o: FleetOptions): Fleet {
       counters,
       maxLineBytes: o.maxLineBytes,
       maxEventBytes: o.maxEventBytes,
+      run: o.run,
     };
     subscribers.push(createSubscriber(opts));
   }

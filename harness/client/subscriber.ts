@@ -84,6 +84,11 @@ export interface SubscriberOptions {
    */
   seed?: number;
   counters?: SubscriberCounters;
+  /**
+   * The run nonce (see history/payload.ts): payloads carrying another nonce are recorded as foreign.
+   * Undefined: every decodable payload counts as this run's (tests, single-run tools).
+   */
+  run?: string;
   maxLineBytes?: number;
   maxEventBytes?: number;
   maxRedirects?: number;
@@ -160,6 +165,7 @@ class ReconnectingSubscriber implements Subscriber, ParserHandlers, ConnectionEv
   private readonly maxEventBytes: number | undefined;
   private readonly maxRedirects: number | undefined;
   private readonly headers: Record<string, string> | undefined;
+  private readonly run: string | undefined;
 
   // WatchEntry
   lastActivity = 0;
@@ -198,6 +204,7 @@ class ReconnectingSubscriber implements Subscriber, ParserHandlers, ConnectionEv
     this.maxEventBytes = o.maxEventBytes;
     this.maxRedirects = o.maxRedirects;
     this.headers = o.headers;
+    this.run = o.run;
     const stallAfterMs = o.stallAfterMs ?? (o.heartbeatMs ?? 0) * (o.stallMultiple ?? 3);
     if (!(stallAfterMs >= 0))
       throw new RangeError(`subscriber ${o.sub}: stall limit must be >= 0, got ${stallAfterMs}`);
@@ -251,7 +258,22 @@ class ReconnectingSubscriber implements Subscriber, ParserHandlers, ConnectionEv
       return;
     }
     const p = decodePayload(e.data);
-    this.history.appendEvent(t, this.sub, e.lastEventId, e.type, e.bytes, p?.seq, p?.topic, p?.publishedAt);
+    if (p && (this.run === undefined || p.run === this.run)) {
+      this.history.appendEvent(t, this.sub, e.lastEventId, e.type, e.bytes, p.seq, p.topic, p.publishedAt);
+    } else {
+      const cls = p ? 'foreign' : 'undecodable';
+      this.history.appendEvent(
+        t,
+        this.sub,
+        e.lastEventId,
+        e.type,
+        e.bytes,
+        undefined,
+        undefined,
+        undefined,
+        cls,
+      );
+    }
     this.counters.events++;
   }
 
@@ -277,6 +299,7 @@ class ReconnectingSubscriber implements Subscriber, ParserHandlers, ConnectionEv
       status: r.status,
       contentType: r.contentType,
       headersMs: r.headersMs,
+      ...(r.encoding ? { encoding: r.encoding } : {}),
     });
     if (r.status === 200) {
       this._state = 'open';

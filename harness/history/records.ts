@@ -9,8 +9,11 @@
 /** Milliseconds since the run's origin on the monotonic clock. */
 export type Millis = number;
 
-/** How a subscriber's client behaves between connections (see harness/client). */
-export type ClientProfileName = 'browser' | 'backoff';
+/**
+ * How a subscriber's client behaves between connections (see harness/client): `browser` is our model
+ * of EventSource, `backoff` a well-behaved non-browser client, `chromium` a real browser's EventSource.
+ */
+export type ClientProfileName = 'browser' | 'backoff' | 'chromium';
 
 /** Which toxiproxy a fault or a subscriber goes through. `edge-b` is a second client-side lane
  * to the same nginx, so a fault can hit a deterministic fraction of the fleet. */
@@ -27,7 +30,8 @@ export type CloseReason =
   | 'parse-error'; // the stream broke a parser limit (line or event too large)
 
 export type HistoryRecord =
-  | { kind: 'run-start'; t: Millis; wallClock: string }
+  /** `run` is the nonce every payload of this run carries (see payload.ts). */
+  | { kind: 'run-start'; t: Millis; wallClock: string; run?: string }
   | { kind: 'run-end'; t: Millis }
   /** A subscriber joined the fleet. */
   | {
@@ -42,11 +46,23 @@ export type HistoryRecord =
   | { kind: 'unsubscribe'; t: Millis; sub: number }
   /** A connection attempt starts; `lastEventId` is what is sent ('' = none). */
   | { kind: 'connect'; t: Millis; sub: number; attempt: number; lastEventId: string }
-  /** Response headers arrived. */
-  | { kind: 'response'; t: Millis; sub: number; status: number; contentType: string; headersMs: number }
+  /** Response headers arrived; `encoding` is the Content-Encoding when the body was compressed. */
+  | {
+      kind: 'response';
+      t: Millis;
+      sub: number;
+      status: number;
+      contentType: string;
+      headersMs: number;
+      encoding?: string;
+    }
   /** The first body byte of a connection arrived. */
   | { kind: 'first-byte'; t: Millis; sub: number; ttfbMs: number }
-  /** A dispatched event. `seq`, `topic` and `publishedAt` are decoded from a workload payload. */
+  /**
+   * A dispatched event. `seq`, `topic` and `publishedAt` are decoded from this run's payload; an event
+   * whose data is another run's payload is `foreign`, one whose data is no payload `undecodable` (both
+   * without seq: never judged, only counted).
+   */
   | {
       kind: 'event';
       t: Millis;
@@ -57,6 +73,7 @@ export type HistoryRecord =
       seq?: number;
       topic?: string;
       publishedAt?: Millis;
+      payload?: 'foreign' | 'undecodable';
     }
   /** A comment line (the server's heartbeat). */
   | { kind: 'heartbeat'; t: Millis; sub: number }

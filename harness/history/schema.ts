@@ -8,11 +8,11 @@ import type { HistoryRecord } from './records.ts';
 
 const t = z.number().finite();
 const sub = z.number().int().nonnegative();
-const profile = z.enum(['browser', 'backoff']);
+const profile = z.enum(['browser', 'backoff', 'chromium']);
 const lane = z.enum(['edge', 'edge-b']);
 
 export const historyRecordSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('run-start'), t, wallClock: z.string() }),
+  z.object({ kind: z.literal('run-start'), t, wallClock: z.string(), run: z.string().optional() }),
   z.object({ kind: z.literal('run-end'), t }),
   z.object({ kind: z.literal('subscriber'), t, sub, profile, topics: z.array(z.string()), lane }),
   z.object({ kind: z.literal('unsubscribe'), t, sub }),
@@ -24,6 +24,7 @@ export const historyRecordSchema = z.discriminatedUnion('kind', [
     status: z.number().int(),
     contentType: z.string(),
     headersMs: z.number(),
+    encoding: z.string().optional(),
   }),
   z.object({ kind: z.literal('first-byte'), t, sub, ttfbMs: z.number() }),
   z.object({
@@ -36,6 +37,7 @@ export const historyRecordSchema = z.discriminatedUnion('kind', [
     seq: z.number().optional(),
     topic: z.string().optional(),
     publishedAt: z.number().optional(),
+    payload: z.enum(['foreign', 'undecodable']).optional(),
   }),
   z.object({ kind: z.literal('heartbeat'), t, sub }),
   z.object({ kind: z.literal('retry'), t, sub, ms: z.number(), appliedMs: z.number() }),

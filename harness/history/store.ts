@@ -13,6 +13,10 @@ const TAG_OBJECT = 0;
 const TAG_EVENT = 1;
 const TAG_HEARTBEAT = 2;
 const NONE = 0xffffffff;
+/** Payload classes of an event (see payload.ts), as stored in a byte column. */
+const PAYLOAD_OURS = 0;
+const PAYLOAD_FOREIGN = 1;
+const PAYLOAD_UNDECODABLE = 2;
 
 /** A growable typed-array column. */
 class Column<T extends Float64Array | Uint32Array | Uint8Array> {
@@ -77,6 +81,7 @@ export class History {
   private readonly eSeq = new Column((k) => new Float64Array(k)); // NaN: absent
   private readonly eTopic = new Column((k) => new Uint32Array(k)); // NONE: absent
   private readonly ePub = new Column((k) => new Float64Array(k)); // NaN: absent
+  private readonly eClass = new Column((k) => new Uint8Array(k)); // PAYLOAD_*
 
   // Heartbeat columns.
   private nh = 0;
@@ -107,6 +112,7 @@ export class History {
         record.seq,
         record.topic,
         record.publishedAt,
+        record.payload,
       );
     } else if (record.kind === 'heartbeat') {
       this.appendHeartbeat(record.t, record.sub);
@@ -127,6 +133,7 @@ export class History {
     seq?: number,
     topic?: string,
     publishedAt?: Millis,
+    payload?: 'foreign' | 'undecodable',
   ): void {
     const i = this.ne++;
     const k = i + 1;
@@ -138,6 +145,7 @@ export class History {
     this.eSeq.ensure(k);
     this.eTopic.ensure(k);
     this.ePub.ensure(k);
+    this.eClass.ensure(k);
     this.eT.data[i] = t;
     this.eSub.data[i] = sub;
     this.eId.data[i] = this.strings.id(id);
@@ -146,6 +154,12 @@ export class History {
     this.eSeq.data[i] = seq ?? NaN;
     this.eTopic.data[i] = topic === undefined ? NONE : this.strings.id(topic);
     this.ePub.data[i] = publishedAt ?? NaN;
+    this.eClass.data[i] =
+      payload === 'foreign'
+        ? PAYLOAD_FOREIGN
+        : payload === 'undecodable'
+          ? PAYLOAD_UNDECODABLE
+          : PAYLOAD_OURS;
     this.push(TAG_EVENT, i);
     this.bump('event');
   }
@@ -205,7 +219,10 @@ export class History {
   /** Bytes held by the columns, the order index and the interned strings (objects not counted). */
   get columnBytes(): number {
     const cols = [this.tag, this.slot, this.eT, this.eSub, this.eId, this.eType, this.eBytes, this.eSeq];
-    return [...cols, this.eTopic, this.ePub, this.hT, this.hSub].reduce((a, c) => a + c.bytes, 0);
+    return [...cols, this.eTopic, this.ePub, this.eClass, this.hT, this.hSub].reduce(
+      (a, c) => a + c.bytes,
+      0,
+    );
   }
 
   private event(i: number): EventRecord {
@@ -223,6 +240,9 @@ export class History {
     if (topic !== NONE) r.topic = this.strings.values[topic];
     const pub = this.ePub.data[i];
     if (!Number.isNaN(pub)) r.publishedAt = pub;
+    const cls = this.eClass.data[i];
+    if (cls === PAYLOAD_FOREIGN) r.payload = 'foreign';
+    else if (cls === PAYLOAD_UNDECODABLE) r.payload = 'undecodable';
     return r;
   }
 

@@ -10,12 +10,16 @@ import { z } from 'zod';
 import { targetSpecSchema, type TargetSpecInput } from '../topology/target.ts';
 import { callerFile } from './caller-file.ts';
 import { ScenarioConfigError } from './config-error.ts';
-import type { Scenario } from './scenario.ts';
+import { sloOverridesSchema, type Scenario } from './scenario.ts';
+import type { SloOverrides } from '../slo/resolve.ts';
 import { formatIssues } from './zod-errors.ts';
 
 export interface ConfigInput {
-  /** SLO threshold overrides by SLO name, for every scenario (a scenario's own overrides win). */
-  slos?: Record<string, number>;
+  /**
+   * SLO overrides by SLO name for every scenario: a threshold, or `{ threshold?, comparator?,
+   * enabled?, required? }`. Precedence: defaults < this < a scenario's own < --slo.
+   */
+  slos?: SloOverrides;
   /** nginx profile for every scenario (like --profile). */
   profile?: string;
   /** The target for every scenario (like --target). */
@@ -24,13 +28,15 @@ export interface ConfigInput {
   scenarios?: Scenario[];
   /** Replace the default suite by only these built-in scenario names. */
   only?: string[];
+  /** Run this suite instead of `user` (see `sse-chaos --list`). */
+  suite?: string;
   /** Output folder (like --out). */
   out?: string;
   seed?: number;
 }
 
 const configSchema = z.strictObject({
-  slos: z.record(z.string(), z.number()).optional(),
+  slos: sloOverridesSchema.optional(),
   profile: z.string().min(1).optional(),
   target: targetSpecSchema.optional(),
   scenarios: z
@@ -41,6 +47,7 @@ const configSchema = z.strictObject({
     )
     .optional(),
   only: z.array(z.string()).optional(),
+  suite: z.string().min(1).optional(),
   out: z.string().min(1).optional(),
   seed: z.number().int().optional(),
 });

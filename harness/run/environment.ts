@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import os from 'node:os';
-import type { Environment } from '../../reports/results.ts';
+import type { Environment } from '../results/results.ts';
 import type { ComponentVersions } from '../topology/topology.ts';
 
 export async function gitCommit(cwd = process.cwd()): Promise<string | undefined> {

@@ -1,12 +1,13 @@
 /**
- * A scenario's fleet on a topology: profile mix, lanes (the fraction on edge-b when a fault targets
- * part of the fleet), watchdog and a time-compressed backoff, all from the scenario.
+ * A planned fleet on a topology: profile mix, lanes (the fraction on edge-b when a fault targets
+ * part of the fleet), watchdog and backoff, all from the plan; the run nonce so other runs' events
+ * are told apart.
  */
 import { createFleet, type Fleet } from '../client/fleet.ts';
 import type { RunClock } from '../history/clock.ts';
 import type { History } from '../history/store.ts';
 import type { Topology } from '../topology/topology.ts';
-import type { Scenario } from './scenario.ts';
+import type { FleetPlan } from './plan.ts';
 
 export interface RunningFleet {
   readonly fleet: Fleet;
@@ -16,28 +17,26 @@ export interface RunningFleet {
 }
 
 export async function startFleetFor(
-  s: Scenario,
+  plan: FleetPlan,
   topology: Topology,
   history: History,
   clock: RunClock,
-  seed: number,
+  o: { seed: number; run: string },
 ): Promise<RunningFleet> {
-  const browser = s.fleet.profiles.browser ?? 0;
-  const backoff = s.fleet.profiles.backoff ?? 0;
   const fleet = createFleet({
-    size: s.fleet.count,
+    size: plan.count,
     url: topology.urls.stream,
     urlB: topology.urls.streamB,
-    laneBFraction: s.edgeBFraction,
-    rampMs: s.fleet.rampMs,
-    browserFraction: browser / (browser + backoff),
-    topics: s.fleet.topics ?? [...s.workload.topics],
+    laneBFraction: plan.edgeBFraction,
+    rampMs: plan.rampMs,
+    browserFraction: plan.browserFraction,
+    topics: plan.topics,
     history,
     clock,
-    seed,
-    heartbeatMs: s.topology.server.heartbeatMs,
-    stallMultiple: s.fleet.watchdogMultiple,
-    backoff: { baseMs: s.fleet.backoff.baseMs, capMs: s.fleet.backoff.capMs },
+    seed: o.seed,
+    run: o.run,
+    stallAfterMs: plan.watchdogMs,
+    backoff: { baseMs: plan.backoff.baseMs, capMs: plan.backoff.capMs },
   });
   let stopped: Promise<void> | undefined;
   const stop = () => (stopped ??= fleet.stop());
@@ -52,7 +51,7 @@ export async function startFleetFor(
     stop,
     async waitConnected(timeoutMs, signal) {
       const end = performance.now() + timeoutMs;
-      while (fleet.counters.connected < s.fleet.count) {
+      while (fleet.counters.connected < plan.count) {
         if (performance.now() >= end || signal?.aborted) return false;
         await new Promise((r) => setTimeout(r, 25));
       }

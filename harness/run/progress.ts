@@ -3,7 +3,7 @@
  * elapsed); elsewhere (CI logs) each step is one plain line, because carriage returns and ANSI
  * codes turn a CI log into noise.
  */
-import type { ScenarioResult } from '../../reports/results.ts';
+import type { ScenarioResult } from '../results/results.ts';
 
 export type ProgressEvent =
   | { type: 'scenario-start'; name: string; index: number; total: number }
@@ -39,6 +39,12 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr): Pro
       } else stream.write(`  ${ev.name}: ${ev.phase}\n`);
     } else {
       const r = ev.result;
+      if (r.verdict === 'skipped') {
+        const line = `skip [${ev.index + 1}/${ev.total}] ${r.name}: ${r.skipped?.reason ?? 'skipped'}`;
+        if (tty) live(`${line}\n`);
+        else stream.write(`${line}\n`);
+        return;
+      }
       const mark = r.asExpected ? 'ok  ' : r.verdict === 'error' ? 'ERR ' : 'FAIL';
       const expected = r.expected === 'pass' ? 'pass' : `violates ${r.expected.join(', ')}`;
       const failed = r.slos.filter((s) => !s.pass).map((s) => s.name);

@@ -2,16 +2,18 @@
  * `defineScenario({...})`: a scenario is topology profile + workload + fleet + fault timeline +
  * SLO overrides + expectation. Validated with zod at definition time, so a typo fails fast with
  * the file and the field ("scenarios/foo.ts: workload.ratePerSec: expected a positive number,
- * got -1"), never halfway through a suite.
+ * got -1"), never halfway through a suite. Defaults come from defaults.ts (time-compressed).
  *
- * Defaults are time-compressed (heartbeat 1 s, retry 1 s + jitter, a few seconds of workload) so
- * the whole built-in suite runs in about two minutes.
+ * A scenario says what it does; the plan (plan.ts) decides how that meets a target: what the
+ * target declared, whether the scenario can run against it, and what every fault is followed by.
  */
 import { z } from 'zod';
 import { faultRegistry } from '../faults/registry.ts';
-import { targetSpecSchema } from '../topology/target.ts';
+import { SLO_NAMES } from '../slo/defaults.ts';
+import { referenceOptionsSchema, targetSpecSchema } from '../topology/target.ts';
 import { callerFile } from './caller-file.ts';
 import { ScenarioConfigError } from './config-error.ts';
+import { SCENARIO_DEFAULTS as D } from './defaults.ts';
 import { formatIssues } from './zod-errors.ts';
 
 const fmt = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
@@ -28,26 +30,26 @@ const int = (what: string) =>
     error: (i) => `expected ${what}, got ${fmt(i.input)}`,
   });
 
-/** Options of the reference server (server/main.ts flags), time-compressed by default. */
-export const serverOptionsSchema = z.strictObject({
-  heartbeatMs: positive().default(1000),
-  retryMs: positive().default(1000),
-  retryJitterMs: nonNegative().default(2000),
-  log: z.enum(['memory', 'file']).default('memory'),
-  /** How many events the replay log keeps. */
-  logRetention: int('a whole number of events').min(1).optional(),
-  graceMs: nonNegative().default(1500),
-  publishToken: z.string().min(1).optional(),
-  extraArgs: z.array(z.string()).optional(),
-});
+/**
+ * What a scenario may need from a target beyond streaming and publishing. The plan adds the ones a
+ * scenario's faults imply (`restart` for target signals, `shutdown-grace` for SIGTERM); a scenario
+ * names the others. A target that lacks one gets the scenario reported as skipped, never errored.
+ */
+export const CAPABILITIES = ['restart', 'durable', 'retention', 'shutdown-grace'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
 
 const legSchema = z.enum(['edge', 'edge-b', 'origin']);
+
+/** `past-retention`: the plan makes the fault outlast the target's declared retention. */
+export const PAST_RETENTION = 'past-retention';
 
 const faultSchema = z.strictObject({
   /** ms after the workload starts. */
   at: nonNegative(),
-  /** ms the fault lasts (target faults: the extra time after the restart). */
-  duration: nonNegative(),
+  /** ms the fault lasts (target faults: the extra time after the restart), or `past-retention`. */
+  duration: z.union([nonNegative(), z.literal(PAST_RETENTION)], {
+    error: (i) => `expected a duration in ms or "${PAST_RETENTION}", got ${fmt(i.input)}`,
+  }),
   action: z.string().refine((a) => faultRegistry.has(a), {
     error: (i) => `unknown fault ${fmt(i.input)}; known: ${[...faultRegistry.keys()].join(', ')}`,
   }),
@@ -67,6 +69,36 @@ const profileMix = z
     error: 'at least one profile needs a share > 0',
   });
 
+const sloName = z.string().refine((n) => SLO_NAMES.includes(n), {
+  error: (i) => `unknown SLO ${fmt(i.input)}; known SLOs: ${SLO_NAMES.join(', ')}`,
+});
+
+/** An SLO override: a threshold, or `{ threshold?, comparator?, enabled?, required? }`. */
+export const sloOverrideSchema = z.union(
+  [
+    z.number(),
+    z.strictObject({
+      threshold: z.number().optional(),
+      comparator: z.enum(['<=', '>=', '==']).optional(),
+      enabled: z.boolean().optional(),
+      required: z.boolean().optional(),
+    }),
+  ],
+  { error: 'expected a threshold number or { threshold?, comparator?, enabled?, required? }' },
+);
+
+export const sloOverridesSchema = z.record(z.string(), sloOverrideSchema).superRefine((o, ctx) => {
+  for (const name of Object.keys(o)) {
+    if (!SLO_NAMES.includes(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `unknown SLO ${fmt(name)}; known SLOs: ${SLO_NAMES.join(', ')}`,
+      });
+    }
+  }
+});
+
 export const scenarioSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected a kebab-case name (a-z, 0-9, -)' }),
@@ -78,27 +110,38 @@ export const scenarioSchema = z
         profileParams: z.record(z.string(), z.unknown()).optional(),
         /** A target spec (harness/topology/target.ts); default: the reference server with `server`. */
         target: targetSpecSchema.optional(),
-        server: serverOptionsSchema.prefault({}),
+        /** Options of the reference server (and zoo members) for this scenario; defaults in defaults.ts. */
+        server: referenceOptionsSchema.default({}),
       })
       .prefault({}),
     workload: z
       .strictObject({
-        ratePerSec: positive().default(40),
-        durationMs: positive().default(5000),
-        payloadBytes: nonNegative().default(200),
-        topics: z.array(z.string().min(1)).min(1).default(['t1']),
+        ratePerSec: positive().default(D.workload.ratePerSec),
+        durationMs: positive().default(D.workload.durationMs),
+        payloadBytes: nonNegative().default(D.workload.payloadBytes),
+        topics: z
+          .array(z.string().min(1))
+          .min(1)
+          .default([...D.workload.topics]),
+        /** Concurrent publishers (independent producers, requests overlapping). */
+        publishers: int('a whole number of publishers').min(1).default(D.workload.publishers),
+        /** Quiet stretches with no publish (an idle period, a delayed start). */
+        pauses: z.array(z.strictObject({ at: nonNegative(), duration: positive() })).default([]),
       })
       .prefault({}),
     fleet: z
       .strictObject({
-        count: int('a whole number of subscribers').min(1).default(40),
-        profiles: profileMix.default({ browser: 0.5, backoff: 0.5 }),
-        rampMs: nonNegative().default(300),
-        /** The idle watchdog cuts a connection after this many heartbeat intervals of silence. */
-        watchdogMultiple: positive().default(3),
+        count: int('a whole number of subscribers').min(1).default(D.fleet.count),
+        profiles: profileMix.default({ ...D.fleet.profiles }),
+        rampMs: nonNegative().default(D.fleet.rampMs),
+        /** The idle watchdog cuts a connection after this many declared heartbeat intervals of silence. */
+        watchdogMultiple: positive().default(D.fleet.watchdogMultiple),
         /** The `backoff` profile's policy (capped exponential, full jitter), time-compressed. */
         backoff: z
-          .strictObject({ baseMs: positive().default(2000), capMs: positive().default(3000) })
+          .strictObject({
+            baseMs: positive().default(D.fleet.backoff.baseMs),
+            capMs: positive().default(D.fleet.backoff.capMs),
+          })
           .refine((b) => b.capMs >= b.baseMs, { error: 'capMs must be >= baseMs', path: ['capMs'] })
           .prefault({}),
         /** Topics each subscriber subscribes to (default: all workload topics). */
@@ -106,28 +149,19 @@ export const scenarioSchema = z
       })
       .prefault({}),
     faults: z.array(faultSchema).default([]),
-    /** SLO overrides by SLO name: a threshold, or `{ threshold?, enabled? }`. */
-    slos: z
-      .record(
-        z.string(),
-        z.union(
-          [z.number(), z.strictObject({ threshold: z.number().optional(), enabled: z.boolean().optional() })],
-          {
-            error: 'expected a threshold number or { threshold?, enabled? }',
-          },
-        ),
-      )
-      .default({}),
+    /** Capabilities the target must have beyond those the faults imply (see CAPABILITIES). */
+    needs: z.array(z.enum(CAPABILITIES)).default([]),
+    /** SLO overrides for this scenario (precedence: harness/slo/resolve.ts). */
+    slos: sloOverridesSchema.default({}),
     expect: z
-      .union([z.literal('pass'), z.strictObject({ violates: z.array(z.string().min(1)).min(1) })], {
+      .union([z.literal('pass'), z.strictObject({ violates: z.array(sloName).min(1) })], {
         error: "expected 'pass' or { violates: ['slo-name', ...] }",
       })
       .default('pass'),
     /** Upper bound on the drain after the workload (subscribers catching up). */
-    drainMs: nonNegative().default(3000),
+    drainMs: nonNegative().default(D.drainMs),
     /** Extra ms between the fleet being connected and the workload start. */
-    settleMs: nonNegative().default(300),
-    /** Not part of the default suite (e.g. scale runs). */
+    settleMs: nonNegative().default(D.settleMs),
     tags: z.array(z.string()).default([]),
   })
   .superRefine((s, ctx) => {
@@ -172,11 +206,18 @@ export const scenarioSchema = z
         path: ['faults'],
       });
     }
+    if (s.faults.filter((f) => f.duration === PAST_RETENTION).length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `at most one fault can last "${PAST_RETENTION}"`,
+        path: ['faults'],
+      });
+    }
   });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type ScenarioSpec = z.output<typeof scenarioSchema>;
-export type ServerOptions = z.output<typeof serverOptionsSchema>;
+export type ScenarioFault = ScenarioSpec['faults'][number];
 
 export interface Scenario extends ScenarioSpec {
   /** Where it was defined (for error messages). */

@@ -1,14 +1,17 @@
 /**
- * Runs scenarios one after another (each on its own fresh topology: a fault in one must not leak
- * into the next) and assembles results.json's `Results`.
+ * Runs scenarios one after another (each on its own fresh stack: a fault in one must not leak into
+ * the next) and assembles results.json's `Results`. Every scenario is planned before the first one
+ * starts, so a bad override or expectation fails in a second, not after minutes.
  */
 import { readFileSync } from 'node:fs';
-import type { Results, ScenarioResult } from '../../reports/results.ts';
+import type { Results, ScenarioResult } from '../results/results.ts';
 import { inSpan, startTracing } from '../telemetry/tracing.ts';
 import type { ComponentVersions } from '../topology/topology.ts';
 import { describeEnvironment } from './environment.ts';
+import { skippedResult } from './judge.ts';
+import { planScenario } from './plan.ts';
 import type { ProgressEvent } from './progress.ts';
-import { runScenario, validateSlos, type RunScenarioOptions } from './runner.ts';
+import { runPlan, type RunScenarioOptions } from './runner.ts';
 import type { Scenario } from './scenario.ts';
 
 export interface RunSuiteOptions extends Omit<RunScenarioOptions, 'onPhase' | 'tracer'> {
@@ -34,16 +37,23 @@ export function toolVersion(): string {
 }
 
 export function summarize(scenarios: ScenarioResult[]): Results['summary'] {
-  const asExpected = scenarios.filter((s) => s.asExpected).length;
+  const skipped = scenarios.filter((s) => s.verdict === 'skipped').length;
   const errors = scenarios.filter((s) => s.verdict === 'error').length;
-  return { total: scenarios.length, asExpected, unexpected: scenarios.length - asExpected - errors, errors };
+  const asExpected = scenarios.filter((s) => s.asExpected && s.verdict !== 'skipped').length;
+  return {
+    total: scenarios.length,
+    asExpected,
+    unexpected: scenarios.length - asExpected - errors - skipped,
+    errors,
+    skipped,
+  };
 }
 
 export async function runSuite(
   scenarios: readonly Scenario[],
   opts: RunSuiteOptions = {},
 ): Promise<SuiteOutcome> {
-  for (const s of scenarios) validateSlos(s, opts);
+  const plans = scenarios.map((s) => planScenario(s, opts));
   const startedAt = new Date();
   const t0 = performance.now();
   const tracing = await startTracing();
@@ -54,21 +64,28 @@ export async function runSuite(
   let finishedAt = new Date();
   let durationMs = 0;
   try {
-    for (const [index, scenario] of scenarios.entries()) {
+    for (const [index, plan] of plans.entries()) {
+      const name = plan.scenario.name;
       if (opts.signal?.aborted) {
         interrupted = true;
         break;
       }
-      opts.onProgress?.({ type: 'scenario-start', name: scenario.name, index, total: scenarios.length });
+      opts.onProgress?.({ type: 'scenario-start', name, index, total: plans.length });
+      if (plan.skip) {
+        const result = skippedResult(plan);
+        done.push(result);
+        opts.onProgress?.({ type: 'scenario-end', result, index, total: plans.length });
+        continue;
+      }
       const outcome = await inSpan(
         tracing.tracer,
-        `scenario ${scenario.name}`,
-        { 'scenario.name': scenario.name, 'scenario.profile': opts.profile ?? scenario.topology.profile },
+        `scenario ${name}`,
+        { 'scenario.name': name, 'scenario.profile': plan.profile },
         async (span) => {
-          const o = await runScenario(scenario, {
+          const o = await runPlan(plan, {
             ...opts,
             tracer: tracing.tracer,
-            onPhase: (phase) => opts.onProgress?.({ type: 'phase', name: scenario.name, phase }),
+            onPhase: (phase) => opts.onProgress?.({ type: 'phase', name, phase }),
           });
           span.setAttribute('scenario.verdict', o.result.verdict);
           span.setAttribute('scenario.asExpected', o.result.asExpected);
@@ -77,7 +94,7 @@ export async function runSuite(
       );
       versions ??= outcome.versions;
       done.push(outcome.result);
-      opts.onProgress?.({ type: 'scenario-end', result: outcome.result, index, total: scenarios.length });
+      opts.onProgress?.({ type: 'scenario-end', result: outcome.result, index, total: plans.length });
       if (outcome.infrastructure) infrastructureError = true;
       if (outcome.interrupted) {
         interrupted = true;

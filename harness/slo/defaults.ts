@@ -1,19 +1,48 @@
 /**
- * The default SLOs, tuned for the suite's time-compressed scenarios (heartbeat ~1 s, retry ~1 s +
- * up to 1 s jitter). Thresholds that depend on the scenario's timing derive from the CheckContext;
- * every one can be overridden per scenario, in sse-chaos.config.ts and on the command line.
- * Diagnoses name the likely cause and the fix, with the run's own numbers as evidence.
+ * The default SLOs. Thresholds are absolute where the harness can know what "good" is (storms,
+ * jitter, in-fault latency beyond what was injected) and follow the target's *declarations* only
+ * where the declaration is the promise being judged (heartbeat cadence). Each SLO says when it
+ * applies, what evidence it rests on, and how to read a failure: the diagnosis names the likely
+ * cause from the run's own numbers (which class of loss, which kind of duplicate) and the fix.
  */
-import type { Measurements } from '../checks/check.ts';
-import { DEFAULT_CHECK_CONTEXT, type CheckContext, type CheckContextInput } from '../checks/context.ts';
+import { checkContext, type CheckContext } from '../checks/context.ts';
+import type { MeasurementKey, Measurements } from '../checks/keys.ts';
 import type { SloSpec } from './spec.ts';
 
+/** What the SLOs need beyond the check context: budgets the run plan computes. */
+export interface SloBudgets {
+  /** The longest any client may legitimately wait before reconnecting (retry hint, default, backoff cap). */
+  maxReconnectWaitMs: number;
+  /** Fewest acknowledged publishes a run may rest on. */
+  minAcknowledged: number;
+  /** Fewest live deliveries every judged window must hold. */
+  minWindowEvents: number;
+}
+
+/** Absolute thresholds (never derived from what the server says about itself). */
+export const ABSOLUTE = Object.freeze({
+  /** A herd: more than this fraction of the retry-obeying clients within stormWindowMs. */
+  herdFraction: 0.5,
+  /** p90 - p10 of first reconnects after a mass cut must be at least this. */
+  minSpreadMs: 250,
+  /** What the path may add beyond an injected latency + jitter (p99). */
+  inFaultExcessMs: 250,
+  /** Live latency and first-byte budget floor. */
+  liveBudgetMs: 1000,
+  /** A burst pattern: more than this fraction of live pairs arriving together. */
+  burstiness: 0.5,
+});
+
 /** A measurement for a sentence: rounded, with its unit, or "n/a". */
-function v(m: Measurements, key: string, unit = ''): string {
+function v(m: Measurements, key: MeasurementKey, unit = ''): string {
   const x = m[key];
   if (x === null || x === undefined) return 'n/a';
   const r = Math.abs(x) >= 100 ? Math.round(x) : Math.round(x * 100) / 100;
   return `${r}${unit}`;
+}
+
+function n(m: Measurements, key: MeasurementKey): number {
+  return m[key] ?? 0;
 }
 
 function kib(bytes: number | null | undefined): string {
@@ -27,20 +56,99 @@ function pct(x: number | null | undefined): string {
 
 const BUFFERING_FIX =
   'set `proxy_buffering off` for the stream location (or send `X-Accel-Buffering: no` from the target), ' +
-  'use `proxy_http_version 1.1`, and keep gzip off for text/event-stream';
+  'use `proxy_http_version 1.1`, and keep compression off for text/event-stream';
 
-export function defaultSlos(input: CheckContextInput = {}): SloSpec[] {
-  const ctx: CheckContext = {
-    ...DEFAULT_CHECK_CONTEXT,
-    ...input,
-    backoff: { ...DEFAULT_CHECK_CONTEXT.backoff, ...input.backoff },
-  };
+function compressionNote(m: Measurements): string {
+  const c = n(m, 'buffering.compressedStreams');
+  return c > 0
+    ? `${c} streams were compressed (Content-Encoding): a compressor holds events back until its window fills ` +
+        '(compression middleware without a flush per event, or gzip on text/event-stream in a proxy); disable ' +
+        'compression for text/event-stream or flush after every event. '
+    : '';
+}
+
+function retentionText(ctx: CheckContext): string {
+  const r = ctx.retention;
+  if (!r) return 'no declared retention';
+  return [r.events !== undefined ? `${r.events} events` : '', r.ms !== undefined ? `${r.ms} ms` : '']
+    .filter(Boolean)
+    .join(' / ');
+}
+
+export function defaultSlos(ctx: CheckContext, budgets: SloBudgets): SloSpec[] {
   const hb = ctx.heartbeatMs;
-  const liveBudget = Math.max(1000, hb);
-  // p90 - p10 of a uniform jitter window W is 0.8 W: a quarter of the smallest window is a safe floor.
-  const jitterFloor = Math.max(20, Math.round(0.25 * Math.min(ctx.retryJitterMs, ctx.backoff.initialMs)));
-  const recoveryBudget = Math.max(ctx.retryMs + ctx.retryJitterMs, ctx.backoff.maxMs) + 2 * hb;
+  const liveBudget = Math.max(ABSOLUTE.liveBudgetMs, hb);
+  const recoveryBudget = budgets.maxReconnectWaitMs + 2 * hb + 1000;
   return [
+    {
+      name: 'publishes-acknowledged',
+      description: `The run rests on acknowledged publishes (at least ${budgets.minAcknowledged}).`,
+      measurement: 'publish.acknowledged',
+      comparator: '>=',
+      threshold: budgets.minAcknowledged,
+      unit: 'events',
+      diagnose: (m) =>
+        `only ${v(m, 'publish.acknowledged')} of ${v(m, 'publish.attempted')} publishes were acknowledged ` +
+        `(${v(m, 'publish.failed')} refused, failed or skipped): without acknowledged events there is nothing to ` +
+        `deliver and every delivery verdict would pass on nothing. Check the target's publish recipe (the target ` +
+        `spec's publish path, bodyTemplate and idPath), its auth, and its log (the first refusal is in the report).`,
+    },
+    {
+      name: 'subscribers-opened',
+      description: 'Every subscriber got an open event stream (200, text/event-stream) at least once.',
+      measurement: 'delivery.subscribersNeverOpened',
+      comparator: '<=',
+      threshold: 0,
+      unit: 'subscribers',
+      evidence: 'evidence.subscribers',
+      diagnose: (m) =>
+        `${v(m, 'delivery.subscribersNeverOpened')} of ${v(m, 'evidence.subscribers')} subscribers never got a ` +
+        `200 text/event-stream response (most frequent status: ${v(m, 'reconnect.topErrorStatus')}): nothing was ` +
+        `expected of them, so they were never judged. Check the stream path, auth, the proxy's routing, and ` +
+        `connection limits (limit_conn, worker_connections).`,
+    },
+    {
+      name: 'judged-windows',
+      description: `Every stretch of the workload between faults holds live deliveries (at least ${budgets.minWindowEvents}).`,
+      measurement: 'evidence.thinnestWindowEvents',
+      comparator: '>=',
+      threshold: budgets.minWindowEvents,
+      unit: 'events',
+      evidence: 'evidence.windows',
+      diagnose: (m) =>
+        `the thinnest judged window held ${v(m, 'evidence.thinnestWindowEvents')} live deliveries ` +
+        `(${v(m, 'evidence.afterLastFaultEvents')} after the last fault): what "passed" there passed on nothing. ` +
+        `Either subscribers did not recover before the workload ended (see recovery-time: ` +
+        `${v(m, 'reconnect.recoveryMs', ' ms')}) or the scenario leaves too little workload between or after its faults.`,
+    },
+    {
+      name: 'payloads-decodable',
+      description: 'Every published event arrives with the data that was published (the oracle can read it).',
+      measurement: 'delivery.undecodable',
+      comparator: '<=',
+      threshold: 0,
+      unit: 'events',
+      diagnose: (m) =>
+        `${v(m, 'delivery.undecodable')} events of type "message" carried data that is not the harness's payload: ` +
+        `the target rewrites or wraps the published data beyond recognition, so their delivery cannot be judged ` +
+        `(they would otherwise look like losses). Make the target send the published data verbatim as the ` +
+        `event's data (check the target spec's publish bodyTemplate: {{data}} must become the event's data).`,
+    },
+    {
+      name: 'faults-took-effect',
+      description: 'Every fault left its mark in the history: a fault that did nothing tests nothing.',
+      measurement: 'faults.withoutEffect',
+      comparator: '<=',
+      threshold: 0,
+      unit: 'faults',
+      evidence: 'faults.count',
+      appliesTo: (f) => f.faults,
+      diagnose: (m) =>
+        `${v(m, 'faults.withoutEffect')} of ${v(m, 'faults.count')} faults left no trace: a latency toxic that ` +
+        `delayed nothing, a bandwidth limit above the stream's rate, a cut that closed no stream, a restart that ` +
+        `never exited. The stream does not go through the faulted leg (check the target spec's stream path and the ` +
+        `proxy config), or the fault is too weak for this workload.`,
+    },
     {
       name: 'no-silent-loss',
       description:
@@ -49,26 +157,62 @@ export function defaultSlos(input: CheckContextInput = {}): SloSpec[] {
       comparator: '<=',
       threshold: 0,
       unit: 'events',
+      evidence: 'delivery.expected',
       diagnose: (m) => {
-        const noId = m['delivery.silentGapsNoLastEventId'] ?? 0;
-        return (
+        const parts: string[] = [
           `${v(m, 'delivery.silentGaps')} acknowledged events never reached ${v(m, 'delivery.subscribersWithLoss')} ` +
-          `subscriber(s) and no \`event: reset\` declared the gap. ` +
-          (noId > 0
-            ? `${noId} of them were published while a subscriber that had not received any event yet was ` +
-              `reconnecting: it came back without Last-Event-ID, so the server could not replay. Fix: send an ` +
-              `\`id:\` line (the log's current head) right after a stream opens, so every client has a resume ` +
-              `position. `
-            : '') +
-          ((m['buffering.burstiness'] ?? 0) >= 0.5
-            ? `Events arrived in bursts: the last ones were probably still held in a proxy buffer when the run ` +
-              `ended; ${BUFFERING_FIX}. `
-            : '') +
-          `Other causes: replay after a reconnect does not start right after Last-Event-ID; the stream is ` +
-          `registered for live events only after headers were flushed; or retention dropped events without a ` +
-          `reset. Fix: subscribe before writing headers, replay strictly after the Last-Event-ID, and send ` +
-          `\`event: reset\` whenever the id is unknown or expired.`
-        );
+            `subscriber(s) and no \`event: reset\` declared them gone.`,
+        ];
+        if (n(m, 'publish.repeatedIds') > 0)
+          parts.push(
+            `The target acknowledged ${v(m, 'publish.repeatedIds')} ids it had already given to earlier events: its ids ` +
+              `restart (an in-process counter), so after a restart a client's Last-Event-ID names the wrong event and ` +
+              `the server resumes past events silently. Make ids unique for the life of the log (a log epoch + sequence).`,
+          );
+        if (n(m, 'delivery.silentGaps.live') > 0)
+          parts.push(
+            `${v(m, 'delivery.silentGaps.live')} were skipped on streams that stayed open: the server dropped events for ` +
+              `a connected client, typically a slow client whose socket was backed up. Queue them (bounded), or cut ` +
+              `the slow client so it reconnects and is replayed; never skip silently.`,
+          );
+        if (n(m, 'delivery.silentGaps.atSetup') > 0)
+          parts.push(
+            `${v(m, 'delivery.silentGaps.atSetup')} were published while a stream was being set up and never sent on ` +
+              `it: a race between reading the replay and subscribing to live events. Subscribe to live events before ` +
+              `reading the replay snapshot (buffer them until the replay is written, then skip what it covered).`,
+          );
+        if (n(m, 'delivery.silentGaps.noLastEventId') > 0)
+          parts.push(
+            `${v(m, 'delivery.silentGaps.noLastEventId')} were published while a subscriber that had no event yet was ` +
+              `away: it came back without Last-Event-ID, so the server could not replay. Send an \`id:\` line (the log's ` +
+              `head) right after a stream opens, so every client has a resume point.`,
+          );
+        if (n(m, 'delivery.silentGaps.notReplayed') > 0)
+          parts.push(
+            `${v(m, 'delivery.silentGaps.notReplayed')} were published while subscribers were away; they came back with ` +
+              `a Last-Event-ID and got no replay at all: the server ignores Last-Event-ID (or no longer recognises it ` +
+              `and resumes live without a reset). Replay strictly after the Last-Event-ID, or send \`event: reset\`.`,
+          );
+        if (n(m, 'delivery.silentGaps.afterRestart') > 0)
+          parts.push(
+            `${v(m, 'delivery.silentGaps.afterRestart')} were acknowledged before the target stopped and missed after it.`,
+          );
+        if (n(m, 'buffering.burstiness') >= ABSOLUTE.burstiness)
+          parts.push(
+            `Events arrived in bursts: the last ones were probably still held in a buffer when the run ended; ` +
+              `${compressionNote(m)}${BUFFERING_FIX}.`,
+          );
+        if (n(m, 'delivery.undecodable') > 0)
+          parts.push(
+            `${v(m, 'delivery.undecodable')} events could not be decoded: if the target rewrites the data, their ` +
+              `deliveries look like losses (see payloads-decodable).`,
+          );
+        if (parts.length === 1)
+          parts.push(
+            `Causes: replay after a reconnect does not start right after the Last-Event-ID, the stream is registered ` +
+              `for live events only after headers were flushed, or retention dropped events without a reset.`,
+          );
+        return parts.join(' ');
       },
     },
     {
@@ -79,41 +223,120 @@ export function defaultSlos(input: CheckContextInput = {}): SloSpec[] {
       comparator: '<=',
       threshold: 0,
       unit: 'events',
-      diagnose: (m) =>
-        `${v(m, 'delivery.duplicates')} events arrived more than once: the replay includes the event named in ` +
-        `Last-Event-ID (it must start strictly after it), ids are not unique (e.g. restarted counters after a ` +
-        `restart), or the client sends a stale Last-Event-ID after reconnecting.`,
+      evidence: 'delivery.events',
+      diagnose: (m) => {
+        const parts = [`${v(m, 'delivery.duplicates')} events arrived more than once.`];
+        if (n(m, 'delivery.duplicates.lastEventId') > 0)
+          parts.push(
+            `${v(m, 'delivery.duplicates.lastEventId')} of them were the Last-Event-ID event itself, re-sent first on a ` +
+              `reconnect: the replay starts at the id instead of strictly after it.`,
+          );
+        if (n(m, 'delivery.replaysBeforeResumePoint') > 0)
+          parts.push(
+            `${v(m, 'delivery.replaysBeforeResumePoint')} reconnects were replayed from before the event their ` +
+              `Last-Event-ID named (from the start of the log): the server ignores Last-Event-ID and replays everything.`,
+          );
+        if (n(m, 'publish.repeatedIds') > 0)
+          parts.push(
+            `Ids repeat (${v(m, 'publish.repeatedIds')} acknowledged twice): ids restart after a restart.`,
+          );
+        if (parts.length === 1)
+          parts.push(
+            `Replay does not start strictly after the Last-Event-ID, ids are not unique, or the client sends a stale ` +
+              `Last-Event-ID after reconnecting.`,
+          );
+        return parts.join(' ');
+      },
     },
     {
       name: 'in-order',
-      description: 'Events of a topic arrive in publish order, also across reconnects and replays.',
+      description:
+        'Events arrive in one order, the same for every subscriber, consistent with when they were published.',
       measurement: 'delivery.reorders',
       comparator: '<=',
       threshold: 0,
       unit: 'events',
+      evidence: 'delivery.events',
       diagnose: (m) =>
-        `${v(m, 'delivery.reorders')} events arrived after a later event of the same topic: live events are ` +
-        `written while the replay is still running (queue live events until the replay is done), or the log ` +
-        `orders events differently from their acknowledgement.`,
+        `${v(m, 'delivery.reorders')} events arrived out of order: ${v(m, 'delivery.reorders.inconsistent')} in an ` +
+        `order that contradicts what the rest of the fleet saw (live subscribers and replaying subscribers got ` +
+        `different orders), ${v(m, 'delivery.reorders.realTime')} after an event published only after they were ` +
+        `acknowledged. The server broadcasts live events in a different order than it stores them (an async write ` +
+        `completing out of order), or writes live events while a replay is still running. Commit, broadcast and ` +
+        `replay in one order: assign the position and broadcast in the same step, and queue live events until the ` +
+        `replay is written.`,
+    },
+    {
+      name: 'no-needless-reset',
+      description: "A reset declares gone only what the target's declared retention no longer holds.",
+      measurement: 'delivery.needlessGaps',
+      comparator: '<=',
+      threshold: 0,
+      unit: 'events',
+      evidence: 'delivery.expected',
+      appliesTo: (f) => f.retention,
+      diagnose: (m) =>
+        `${v(m, 'delivery.needlessResets')} resets declared ${v(m, 'delivery.needlessGaps')} events gone although the ` +
+        `target's declared retention (${retentionText(ctx)}${ctx.durable ? ', durable' : ''}) still held them: the ` +
+        `server answers a reconnect with \`event: reset\` instead of replaying (an id check that is too strict, a ` +
+        `cache that is not the log, or a restart that lost a log declared durable). Replay whatever the retention ` +
+        `holds; reset only for ids it no longer holds.`,
+    },
+    {
+      name: 'gap-declared',
+      description:
+        'A client away longer than the declared retention is told so (`event: reset`), never resumed silently.',
+      measurement: 'delivery.justifiedGaps',
+      comparator: '>=',
+      threshold: 1,
+      unit: 'events',
+      evidence: 'delivery.expected',
+      appliesTo: (f) => f.gapExpected,
+      diagnose: (m) =>
+        `the scenario kept clients away for more than the declared retention (${retentionText(ctx)}), yet no reset ` +
+        `declared a gap (${v(m, 'delivery.silentGaps')} silent gaps, ${v(m, 'delivery.delivered')} delivered). ` +
+        (n(m, 'delivery.silentGaps') > 0
+          ? 'The server resumed past expired ids silently: send `event: reset` when the Last-Event-ID is older than ' +
+            'the retention.'
+          : 'The server replayed everything: it keeps more than it declares. Declare the retention it really has, ' +
+            'so that this scenario can overflow it.'),
     },
     {
       name: 'latency-p99',
-      description: 'Outside faults, 99% of events arrive within one heartbeat interval of their publish.',
+      description: `Outside faults, 99% of events arrive within ${liveBudget} ms of their publish.`,
       measurement: 'latency.outsideFault.p99',
       comparator: '<=',
       threshold: liveBudget,
       unit: 'ms',
+      evidence: 'latency.outsideFault.count',
       diagnose: (m) => {
-        const bursty = (m['buffering.burstiness'] ?? 0) >= 0.5;
+        const bursty = n(m, 'buffering.burstiness') >= ABSOLUTE.burstiness;
         return (
           `p99 publish-to-receive latency outside faults was ${v(m, 'latency.outsideFault.p99', ' ms')} ` +
           `(p50 ${v(m, 'latency.outsideFault.p50', ' ms')}). ` +
           (bursty
-            ? `Events arrived in ${kib(m['buffering.burstBytesP50'])} bursts: a proxy is buffering the response; ${BUFFERING_FIX}.`
+            ? `Events arrived in ${kib(m['buffering.burstBytesP50'])} bursts: something is buffering the response; ` +
+              `${compressionNote(m)}${BUFFERING_FIX}.`
             : `No burst pattern: look for a saturated target (event loop lag under the fleet's load, a slow ` +
               `per-client write path) or a slow link; scale the target or reduce per-event work.`)
         );
       },
+    },
+    {
+      name: 'latency-in-fault',
+      description: `Under a latency fault, events arrive no later than the injected delay + jitter + ${ABSOLUTE.inFaultExcessMs} ms (p99).`,
+      measurement: 'latency.inFault.excessP99',
+      comparator: '<=',
+      threshold: ABSOLUTE.inFaultExcessMs,
+      unit: 'ms',
+      evidence: 'latency.inFault.judged',
+      appliesTo: (f) => f.latencyFault,
+      diagnose: (m) =>
+        `under the injected latency (up to ${v(m, 'latency.inFault.injectedMs', ' ms')} with jitter) events arrived ` +
+        `${v(m, 'latency.inFault.excessP99', ' ms')} later still (p99 beyond what was injected): the path amplifies ` +
+        `latency. Typical causes: a proxy that buffers until a timer or a size is reached (small writes held back), ` +
+        `Nagle/delayed-ACK interplay on small writes, or a target that batches writes per tick. Flush each event and ` +
+        `keep buffering off on every hop.`,
     },
     {
       name: 'heartbeat-silence',
@@ -122,11 +345,13 @@ export function defaultSlos(input: CheckContextInput = {}): SloSpec[] {
       comparator: '<=',
       threshold: 2.5 * hb,
       unit: 'ms',
+      evidence: 'heartbeat.openConnections',
       diagnose: (m) =>
         `a stream outside any fault went ${v(m, 'heartbeat.maxSilenceOutsideFaultMs', ' ms')} without a byte ` +
-        `(heartbeat expected every ${hb} ms): heartbeats are not sent on schedule (a blocked event loop, ` +
-        `heartbeats only on some streams) or an intermediary holds them back (buffering). Send an SSE comment ` +
-        `on every stream every heartbeat interval regardless of traffic, and flush it.`,
+        `(heartbeat declared every ${hb} ms; ${v(m, 'heartbeat.count')} heartbeats seen in the run, ` +
+        `${v(m, 'heartbeat.stalls')} streams given up by the client's watchdog): heartbeats are not sent on schedule ` +
+        `(none at all, a blocked event loop, only on some streams) or something holds them back (buffering). Send an ` +
+        `SSE comment on every stream every heartbeat interval regardless of traffic, and flush it.`,
     },
     {
       name: 'no-idle-cuts',
@@ -136,6 +361,7 @@ export function defaultSlos(input: CheckContextInput = {}): SloSpec[] {
       comparator: '<=',
       threshold: 0,
       unit: 'connections',
+      evidence: 'heartbeat.openConnections',
       diagnose: (m) =>
         `${v(m, 'heartbeat.idleCuts')} streams were cut with no fault active, after ~` +
         `${v(m, 'heartbeat.idleCutSilenceP50Ms', ' ms')} of silence (median stream age ` +
@@ -145,47 +371,52 @@ export function defaultSlos(input: CheckContextInput = {}): SloSpec[] {
     },
     {
       name: 'no-reconnect-storm',
-      description: `After a mass disconnect, at most 60% of the fleet reconnects within any ${ctx.stormWindowMs} ms (jitter spreads the herd).`,
+      description: `After a mass disconnect, at most ${ABSOLUTE.herdFraction * 100}% of the clients that obey \`retry:\` reconnect within any ${ctx.stormWindowMs} ms.`,
       measurement: 'reconnect.herdFraction',
       comparator: '<=',
-      // Jittered fleets measured 0.27-0.4 (20-200 subscribers); an unjittered herd is ~1.
-      threshold: 0.6,
-      unit: 'fraction of fleet',
+      threshold: ABSOLUTE.herdFraction,
+      unit: 'fraction',
+      evidence: 'reconnect.herdSubscribers',
+      appliesTo: (f) => f.massCut && f.retryObeyingClients,
       diagnose: (m) =>
-        `${pct(m['reconnect.herdFraction'])} of the fleet reconnected within ${ctx.stormWindowMs} ms ` +
-        `(peak ${v(m, 'reconnect.peakPerSec')} attempts in one second; first-attempt spread ` +
-        `${v(m, 'reconnect.spreadMs', ' ms')}): clients cut together came back together. Send \`retry:\` with a ` +
-        `random per-connection jitter spread over a few seconds, and use capped exponential backoff with full ` +
-        `jitter in non-browser clients.`,
+        `${pct(m['reconnect.herdFraction'])} of the ${v(m, 'reconnect.herdSubscribers')} retry-obeying clients ` +
+        `reconnected within ${ctx.stormWindowMs} ms of each other (first-attempt spread ` +
+        `${v(m, 'reconnect.spreadMs', ' ms')}, largest retry hint ${v(m, 'reconnect.maxRetryHintMs', ' ms')}): the ` +
+        `server sends the same \`retry:\` to every client, with no jitter, so clients cut together come back together. ` +
+        `Send \`retry:\` with a random per-connection jitter spread over a few seconds (and at shutdown), and use ` +
+        `capped exponential backoff with full jitter in non-browser clients.`,
     },
     {
       name: 'reconnect-jitter',
-      description: `First reconnects after a mass cut are spread out (p90 - p10 >= ${jitterFloor} ms), proving jitter works.`,
+      description: `First reconnects after a mass cut are spread out (p90 - p10 >= ${ABSOLUTE.minSpreadMs} ms): jitter works.`,
       measurement: 'reconnect.spreadMs',
       comparator: '>=',
-      threshold: jitterFloor,
+      threshold: ABSOLUTE.minSpreadMs,
       unit: 'ms',
+      evidence: 'reconnect.herdSubscribers',
+      appliesTo: (f) => f.massCut && f.retryObeyingClients,
       diagnose: (m) =>
-        `the fleet's first reconnect attempts after a mass cut spread over only ${v(m, 'reconnect.spreadMs', ' ms')} ` +
-        `(p90 - p10): the \`retry:\` value is the same for every connection and the clients add no jitter. ` +
-        `Add per-connection random jitter to \`retry:\` (and full jitter to client backoff).`,
+        `the retry-obeying clients' first reconnect attempts after a mass cut spread over only ` +
+        `${v(m, 'reconnect.spreadMs', ' ms')} (p90 - p10): every connection got the same \`retry:\` value, no jitter. ` +
+        `Add per-connection random jitter to \`retry:\` (a few seconds wide).`,
     },
     {
       name: 'recovery-time',
-      description: `After the last fault ends, every subscriber still trying streams again within ${recoveryBudget} ms.`,
+      description: `After each fault, every subscriber still trying streams again within ${recoveryBudget} ms.`,
       measurement: 'reconnect.recoveryMs',
       comparator: '<=',
       threshold: recoveryBudget,
       unit: 'ms',
+      appliesTo: (f) => f.faults,
       diagnose: (m) =>
-        `the slowest subscriber streamed again ${v(m, 'reconnect.recoveryMs', ' ms')} after the last fault ended` +
-        ((m['reconnect.unrecovered'] ?? 0) > 0
+        `the slowest subscriber streamed again ${v(m, 'reconnect.recoveryMs', ' ms')} after a fault ended` +
+        (n(m, 'reconnect.unrecovered') > 0
           ? ` and ${v(m, 'reconnect.unrecovered')} never did before the run ended: a dead (half-open) stream ` +
             `was never detected (the client needs an idle watchdog of a few heartbeats) or the target did not come back`
           : '') +
-        `. Check the reconnect delays (browser p50 ${v(m, 'reconnect.delayP50.browser', ' ms')}, backoff p50 ` +
-        `${v(m, 'reconnect.delayP50.backoff', ' ms')}): lower the \`retry:\` value or the backoff cap, and make ` +
-        `sure the target is ready before the proxy sends it traffic.`,
+        `. Reconnect delays: browser p50 ${v(m, 'reconnect.delayP50.browser', ' ms')}, backoff p50 ` +
+        `${v(m, 'reconnect.delayP50.backoff', ' ms')}, largest retry hint ${v(m, 'reconnect.maxRetryHintMs', ' ms')}: ` +
+        `lower the \`retry:\` value or the backoff cap, and make sure the target is ready before the proxy sends it traffic.`,
     },
     {
       name: 'no-give-up',
@@ -195,6 +426,7 @@ export function defaultSlos(input: CheckContextInput = {}): SloSpec[] {
       comparator: '<=',
       threshold: 0,
       unit: 'subscribers',
+      evidence: 'evidence.subscribers',
       diagnose: (m) =>
         `${v(m, 'reconnect.gaveUp')} subscribers stopped for good after ${v(m, 'reconnect.errorResponses')} non-200 ` +
         `responses (mostly HTTP ${v(m, 'reconnect.topErrorStatus')}): a browser EventSource stops on any non-200 ` +
@@ -214,22 +446,24 @@ export function defaultSlos(input: CheckContextInput = {}): SloSpec[] {
       unit: 'delays',
       diagnose: (m) =>
         `${v(m, 'reconnect.policyViolations')} reconnect delays broke the policy (browser must wait the last ` +
-        `\`retry:\` value, default ${ctx.browserDefaultRetryMs} ms; backoff must stay within [0, ${ctx.backoff.maxMs}] ms): ` +
+        `\`retry:\` value, default ${ctx.browserDefaultRetryMs} ms; backoff must stay within [0, ${ctx.backoffCapMs}] ms): ` +
         `the client ignores \`retry:\`, does not cap its backoff, or lets a huge \`retry:\` (> 2^31-1 ms) ` +
         `overflow setTimeout into a 1 ms storm. Clamp retry values.`,
     },
     {
       name: 'no-proxy-buffering',
       description:
-        'Steady publishes arrive steadily, not in bursts after silence (no proxy buffering the stream).',
+        'Steady publishes arrive steadily, not in bursts after silence (nothing buffers the stream).',
       measurement: 'buffering.burstiness',
       comparator: '<=',
-      threshold: 0.5,
+      threshold: ABSOLUTE.burstiness,
       unit: 'ratio',
+      evidence: 'buffering.pairs',
       diagnose: (m) =>
         `${pct(m['buffering.burstiness'])} of events published apart arrived together, in bursts of ` +
-        `${kib(m['buffering.burstBytesP50'])} of event data (largest ${kib(m['buffering.maxBurstBytes'])}): the proxy is ` +
-        `buffering the upstream response; ${BUFFERING_FIX}.`,
+        `${kib(m['buffering.burstBytesP50'])} of event data (largest ${kib(m['buffering.maxBurstBytes'])}): something ` +
+        `buffers the response. ${compressionNote(m)}If the proxy buffers: ${BUFFERING_FIX}. If the app buffers ` +
+        `(output buffering, a framework's response buffer), flush after every event.`,
     },
     {
       name: 'first-event-delay',
@@ -240,8 +474,8 @@ export function defaultSlos(input: CheckContextInput = {}): SloSpec[] {
       unit: 'ms',
       diagnose: (m) =>
         `the first event of a stream waited ${v(m, 'buffering.firstEventDelayP95', ' ms')} (p95; time to first byte ` +
-        `p95 ${v(m, 'buffering.ttfbP95', ' ms')}): a proxy holds the response until its buffer fills or the first ` +
-        `event flushes the headers; ${BUFFERING_FIX}. If only replays are slow, the replay path is too slow.`,
+        `p95 ${v(m, 'buffering.ttfbP95', ' ms')}): something holds the response until a buffer fills or the first ` +
+        `event flushes the headers. ${compressionNote(m)}${BUFFERING_FIX}. If only replays are slow, the replay path is too slow.`,
     },
     {
       name: 'time-to-first-byte',
@@ -252,8 +486,8 @@ export function defaultSlos(input: CheckContextInput = {}): SloSpec[] {
       unit: 'ms',
       diagnose: (m) =>
         `the first byte of a stream took ${v(m, 'buffering.ttfbP95', ' ms')} (p95): the target does not flush ` +
-        `headers and an initial \`retry:\`/comment immediately, or a proxy buffers until ~4 KiB accumulate; ` +
-        `${BUFFERING_FIX}.`,
+        `headers and an initial \`retry:\`/comment immediately, or something buffers until ~4 KiB accumulate. ` +
+        `${compressionNote(m)}${BUFFERING_FIX}.`,
     },
     {
       name: 'graceful-shutdown',
@@ -262,6 +496,8 @@ export function defaultSlos(input: CheckContextInput = {}): SloSpec[] {
       comparator: '==',
       threshold: 0,
       unit: 'streams',
+      evidence: 'shutdown.openAtSigterm',
+      appliesTo: (f) => f.sigterm,
       diagnose: (m) =>
         `${v(m, 'shutdown.withoutHint')} of ${v(m, 'shutdown.openAtSigterm')} streams open at SIGTERM did not ` +
         `get a \`retry:\` hint and end within ${ctx.graceMs} ms (${pct(m['shutdown.endedWithinGraceRatio'])} ended ` +
@@ -272,15 +508,20 @@ export function defaultSlos(input: CheckContextInput = {}): SloSpec[] {
     {
       name: 'nothing-lost-on-restart',
       description:
-        'An event the target acknowledged survives a stop or crash: someone receives it after the restart.',
+        'An event the target acknowledged survives a stop or crash: every subscriber still gets it after the restart.',
       measurement: 'shutdown.lostAcknowledged',
       comparator: '<=',
       threshold: 0,
       unit: 'events',
+      evidence: 'delivery.expected',
+      appliesTo: (f) => f.targetStop && f.durable,
       diagnose: (m) =>
-        `${v(m, 'shutdown.lostAcknowledged')} acknowledged publishes were received by no subscriber: the target ` +
-        `acknowledged before the event was durable (answer only after the append reached the journal, fsync per ` +
-        `your documented policy), or ids restarted after the restart so replay skipped them.`,
+        `${v(m, 'shutdown.lostAcknowledged')} publishes acknowledged before the target stopped were missed after the ` +
+        `restart (${v(m, 'delivery.needlessGaps')} declared gone by resets although the log is declared durable and ` +
+        `its retention covered them, ${v(m, 'delivery.silentGaps.afterRestart')} silently): the target acknowledged ` +
+        `events it had not made durable (an in-memory log, or an fsync policy weaker than documented)` +
+        (n(m, 'publish.repeatedIds') > 0 ? ', and its ids restarted so replay skipped them' : '') +
+        `. Acknowledge only after the append reached the durable log, and keep ids unique across restarts.`,
     },
     {
       name: 'no-connection-leak',
@@ -289,6 +530,8 @@ export function defaultSlos(input: CheckContextInput = {}): SloSpec[] {
       comparator: '<=',
       threshold: 0,
       unit: 'connections',
+      // A target without /metrics (or without this gauge) is reported as not measured.
+      required: false,
       diagnose: (m) =>
         `the target reports ${v(m, 'server.connectionLeak')} more active connections after the run than before ` +
         `(${v(m, 'server.activeConnectionsBefore')} -> ${v(m, 'server.activeConnectionsAfter')}): closed streams ` +
@@ -298,5 +541,14 @@ export function defaultSlos(input: CheckContextInput = {}): SloSpec[] {
   ];
 }
 
-/** The defaults for the suite's default timing. */
-export const DEFAULT_SLOS: readonly SloSpec[] = defaultSlos();
+/** Every SLO name, for validating overrides and expectations before anything runs. */
+export const SLO_NAMES: readonly string[] = defaultSlos(
+  checkContext({
+    heartbeatMs: 1000,
+    browserDefaultRetryMs: 3000,
+    backoffCapMs: 3000,
+    watchdogMs: 3000,
+    graceMs: 1000,
+  }),
+  { maxReconnectWaitMs: 3000, minAcknowledged: 1, minWindowEvents: 1 },
+).map((s) => s.name);

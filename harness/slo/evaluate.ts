@@ -1,14 +1,21 @@
 /** Measurements + SLO specs -> SLO results (the `slos[]` of results.json). */
-import type { Measurements } from '../checks/check.ts';
-import type { SloResult } from '../../reports/results.ts';
+import type { Measurements } from '../checks/keys.ts';
+import type { SloResult } from '../results/results.ts';
 import { compare, type SloSpec } from './spec.ts';
 
 /**
- * A null measurement means "not applicable" and passes, unless the SLO is `required`. A key no check
- * produced (undefined) fails: an SLO that names a missing measurement must never pass silently.
+ * A judged SLO passes only on evidence:
+ * - a key no check produced (undefined) fails: an SLO must never pass on a typo;
+ * - a required SLO whose evidence count is zero fails: nothing was judged;
+ * - a null measurement fails a required SLO, and is reported as not measured otherwise.
  */
 export function evaluateSlos(specs: readonly SloSpec[], measurements: Measurements): SloResult[] {
   return specs.map((spec) => {
+    const required = spec.required !== false;
+    const evidence =
+      spec.evidence === undefined
+        ? undefined
+        : { measurement: spec.evidence, value: measurements[spec.evidence] ?? null };
     const base = {
       name: spec.name,
       description: spec.description,
@@ -16,6 +23,7 @@ export function evaluateSlos(specs: readonly SloSpec[], measurements: Measuremen
       comparator: spec.comparator,
       threshold: spec.threshold,
       unit: spec.unit,
+      ...(evidence ? { evidence } : {}),
     };
     const raw = measurements[spec.measurement];
     if (raw === undefined) {
@@ -28,8 +36,18 @@ export function evaluateSlos(specs: readonly SloSpec[], measurements: Measuremen
           `(a typo, or the check did not run); see harness/checks/README.md for the keys`,
       };
     }
+    if (required && evidence && !(evidence.value !== null && evidence.value > 0)) {
+      return {
+        ...base,
+        measured: raw,
+        pass: false,
+        diagnosis:
+          `no evidence: '${evidence.measurement}' was ${evidence.value ?? 'not measured'}, so this SLO judged nothing ` +
+          `and cannot pass. ${safeDiagnose(spec, measurements)}`,
+      };
+    }
     if (raw === null) {
-      if (!spec.required) return { ...base, measured: null, pass: true };
+      if (!required) return { ...base, measured: null, pass: true, notMeasured: true };
       return {
         ...base,
         measured: null,

@@ -1,9 +1,12 @@
-/** Public surface of the SLO layer: specs, defaults, overrides, evaluation and the verdict. */
-export type { Comparator, SloSpec } from './spec.ts';
-export { compare, COMPARATORS } from './spec.ts';
-export { DEFAULT_SLOS, defaultSlos } from './defaults.ts';
-export type { SloOverride, SloOverrides } from './resolve.ts';
-export { resolveSlos } from './resolve.ts';
+/** Public surface of the SLO layer: thresholds on measurements -> verdicts. */
+export { ABSOLUTE, defaultSlos, SLO_NAMES, type SloBudgets } from './defaults.ts';
 export { evaluateSlos } from './evaluate.ts';
-export type { VerdictOutcome } from './verdict.ts';
-export { verdictFor } from './verdict.ts';
+export {
+  resolveSlos,
+  type SloOverride,
+  type SloOverrideInput,
+  type SloOverrides,
+  type SloOverrideSources,
+} from './resolve.ts';
+export { compare, COMPARATORS, type Comparator, type ScenarioFeatures, type SloSpec } from './spec.ts';
+export { verdictFor, type VerdictOutcome } from './verdict.ts';

@@ -1,25 +1,57 @@
 /**
- * An SLO: a named threshold on one measurement, with why it matters and how to read a failure.
- * Specs are data plus one pure function (`diagnose`), so scenarios and config files can override
- * thresholds without touching the logic.
+ * An SLO: a named threshold on one measurement, with why it matters, what it rests on, and how to
+ * read a failure. Specs are data plus one pure function (`diagnose`), so scenarios, config files and
+ * the command line can override thresholds without touching the logic.
  */
-import type { Measurements } from '../checks/check.ts';
+import type { MeasurementKey, Measurements } from '../checks/keys.ts';
 
 export type Comparator = '<=' | '>=' | '==';
+
+/** What a scenario does, as far as deciding which SLOs can judge it (computed by the run plan). */
+export interface ScenarioFeatures {
+  /** Any fault at all. */
+  faults: boolean;
+  /** A latency toxic (its in-fault latency is judged against what was injected). */
+  latencyFault: boolean;
+  /** A fault that cuts many streams at once (cut, blackhole, limit-data, a target stop). */
+  massCut: boolean;
+  /** Some subscribers obey `retry:` (browser model, real browsers): storms can be judged. */
+  retryObeyingClients: boolean;
+  /** A target SIGTERM. */
+  sigterm: boolean;
+  /** A target stop (SIGTERM, SIGKILL). */
+  targetStop: boolean;
+  /** The target declared a durable log. */
+  durable: boolean;
+  /** The target declared its replay retention. */
+  retention: boolean;
+  /** The scenario overflows the declared retention on purpose: a declared gap is required. */
+  gapExpected: boolean;
+}
 
 export interface SloSpec {
   name: string;
   /** Why it matters, one sentence (shown in reports). */
   description: string;
-  /** The measurement key it judges, e.g. `delivery.silentGaps`. */
-  measurement: string;
+  /** The measurement it judges. */
+  measurement: MeasurementKey;
   comparator: Comparator;
   threshold: number;
   unit: string;
-  /** A null measurement (not applicable: no fault, no SIGTERM) fails instead of passing. */
+  /**
+   * The count this verdict rests on (events, connections, subscribers). With zero evidence a
+   * required SLO fails: "nothing was judged" is never a pass.
+   */
+  evidence?: MeasurementKey;
+  /**
+   * Default true: a null measurement (not measured in this run) fails. False: null is reported as
+   * not measured and left out of the verdict (e.g. a target without /metrics).
+   */
   required?: boolean;
   /** Disabled SLOs are dropped by resolveSlos. Default true. */
   enabled?: boolean;
+  /** When this SLO applies to a scenario; default: always. */
+  appliesTo?(f: ScenarioFeatures): boolean;
   /** Plain words, cause and fix, for a failed SLO; reads any measurement for evidence. */
   diagnose(measurements: Measurements): string;
 }

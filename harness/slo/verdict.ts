@@ -1,12 +1,13 @@
 /**
  * The scenario verdict and whether it met the expectation.
  *
- * verdict: 'pass' iff every SLO passed. asExpected:
+ * verdict: 'pass' iff every judged SLO passed (an SLO reported as not measured is not judged).
+ * asExpected:
  * - expected 'pass' (or an empty list): the verdict is 'pass';
  * - expected a list of SLO names: exactly those SLOs failed. Every named SLO must fail (the detector
  *   caught its fault) and no other may fail (an extra failure is a finding, not noise).
  */
-import type { SloResult } from '../../reports/results.ts';
+import type { SloResult } from '../results/results.ts';
 
 export interface VerdictOutcome {
   verdict: 'pass' | 'fail';

@@ -11,7 +11,12 @@ export async function scrapeMetrics(url: string, timeoutMs = 3000): Promise<Scra
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     const text = await res.text();
     if (res.status !== 200) return { ok: false, error: `GET ${url}: HTTP ${res.status}` };
-    return { ok: true, samples: parsePrometheusText(text) };
+    // NaN/Inf samples (prom-client prints NaN for an empty summary) carry nothing, and JSON cannot
+    // hold them: keep finite values only.
+    const samples = Object.fromEntries(
+      Object.entries(parsePrometheusText(text)).filter(([, v]) => Number.isFinite(v)),
+    );
+    return { ok: true, samples };
   } catch (err) {
     return { ok: false, error: `GET ${url}: ${(err as Error).message}` };
   }

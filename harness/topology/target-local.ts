@@ -51,13 +51,20 @@ interface Launch {
 }
 
 function launchFor(spec: TargetSpec, port: number, workDir: string): Launch {
-  if (spec.kind === 'reference') {
-    const main = join(projectRoot, 'server', 'main.ts');
-    if (!existsSync(main))
-      throw new InfrastructureError('target', `the reference server ${main} does not exist`);
+  if (spec.kind === 'reference' || spec.kind === 'zoo') {
+    const main = join(projectRoot, spec.kind === 'zoo' ? 'zoo' : 'server', 'main.ts');
+    const what = spec.kind === 'zoo' ? 'the defect zoo' : 'the reference server';
+    if (!existsSync(main)) throw new InfrastructureError('target', `${what} ${main} does not exist`);
+    const defect = spec.kind === 'zoo' ? ['--defect', spec.defect] : [];
     return {
       file: process.execPath,
-      args: ['--import', 'tsx', main, ...referenceArgs(spec.options, port, join(workDir, 'events.log'))],
+      args: [
+        '--import',
+        'tsx',
+        main,
+        ...defect,
+        ...referenceArgs(spec.options, port, join(workDir, 'events.log')),
+      ],
       cwd: projectRoot,
       env: process.env,
     };
@@ -134,7 +141,7 @@ export async function startLocalTarget(spec: TargetSpec, options: LocalTargetOpt
     const logTail = (): string => tail(p.output());
     try {
       let base = `http://127.0.0.1:${port}`;
-      if (spec.kind === 'reference') {
+      if (spec.kind === 'reference' || spec.kind === 'zoo') {
         const announced = await withTimeout(
           Promise.race([listeningUrl(p), p.exited.then(() => undefined)]),
           20_000,
@@ -153,7 +160,7 @@ export async function startLocalTarget(spec: TargetSpec, options: LocalTargetOpt
         what: `GET ${base}${readyPath ?? '/'} answers ${readyPath === '/readyz' ? '200' : 'below 500'}`,
         check: async () => {
           const { status } = await httpGet(`${base}${readyPath ?? '/'}`);
-          return spec.kind === 'reference' ? status === 200 : status < 500;
+          return spec.kind === 'reference' || spec.kind === 'zoo' ? status === 200 : status < 500;
         },
         exited: p.exited,
         logTail: () => p.output(),

@@ -1,7 +1,9 @@
 /**
- * The target: the SSE server under test. The reference server (default), a user's server started by
- * a command, or one already running at a URL. The spec says how to stream from it, how to publish to
- * it, and where the acknowledged id is in the publish response. Ids are opaque strings.
+ * The target: the SSE server under test. The reference server (default), a member of the defect zoo
+ * (the reference server with one deliberate defect), a user's server started by a command, or one
+ * already running at a URL. The spec says how to stream from it, how to publish to it, where the
+ * acknowledged id is in the publish response (ids are opaque strings), and what the target
+ * *declares* about itself: what the harness cannot know and must not assume.
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -10,17 +12,45 @@ import { TopologyConfigError } from './errors.ts';
 const positiveInt = z.number().int().positive();
 const path = z.string().startsWith('/', { message: 'must start with "/"' });
 
-/** Options of the reference server; each maps to its `--kebab-case` flag. */
+/**
+ * Options of the reference server (and of the zoo members, which take the same flags); each maps to
+ * its `--kebab-case` flag. The one declaration of them on the harness side: scenarios use it for
+ * `topology.server`, target specs for `options` (the server itself, standalone, has its own).
+ */
 export const referenceOptionsSchema = z.strictObject({
   heartbeatMs: positiveInt.optional(),
   retryMs: positiveInt.optional(),
   retryJitterMs: z.number().int().nonnegative().optional(),
   log: z.enum(['memory', 'file']).optional(),
+  /** How many events the replay log keeps. */
   logRetention: positiveInt.optional(),
   graceMs: z.number().int().nonnegative().optional(),
   publishToken: z.string().min(1).optional(),
   /** More flags passed verbatim (for options added after this schema). */
   extraArgs: z.array(z.string()).optional(),
+});
+
+/**
+ * What a target declares about itself, because the harness cannot know it and must not assume it.
+ * Judgements follow declarations (heartbeat silence against the declared cadence, resets against
+ * the declared retention), and scenarios that need a declaration the target lacks are skipped.
+ */
+export const declarationsSchema = z.strictObject({
+  /** The heartbeat (SSE comment) interval on every stream, ms. Required: silence is judged against it. */
+  heartbeatMs: positiveInt,
+  /** The `retry:` hint it sends: a base and the width of its per-connection jitter, ms. */
+  retry: z
+    .strictObject({ baseMs: z.number().int().nonnegative(), jitterMs: z.number().int().nonnegative() })
+    .optional(),
+  /** How much it keeps for Last-Event-ID replay: events, time, or both. */
+  retention: z
+    .strictObject({ events: positiveInt.optional(), ms: positiveInt.optional() })
+    .refine((r) => r.events !== undefined || r.ms !== undefined, { message: 'give events, ms, or both' })
+    .optional(),
+  /** Acknowledged events survive a crash (a durable log). Default false. */
+  durable: z.boolean().default(false),
+  /** After SIGTERM, every stream ends within this long, ms. */
+  shutdownGraceMs: positiveInt.optional(),
 });
 
 /**
@@ -49,6 +79,12 @@ export const publishSchema = z
 export const targetSpecSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('reference'), options: referenceOptionsSchema.default({}) }),
   z.strictObject({
+    kind: z.literal('zoo'),
+    /** The defect (a member name of zoo/catalog.ts). */
+    defect: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'expected a zoo member name' }),
+    options: referenceOptionsSchema.default({}),
+  }),
+  z.strictObject({
     kind: z.literal('command'),
     /** argv; `{port}` is replaced by the chosen port (also exported as env PORT). */
     command: z.array(z.string()).min(1, 'must hold at least the program'),
@@ -61,6 +97,8 @@ export const targetSpecSchema = z.discriminatedUnion('kind', [
     streamPath: path,
     metricsPath: path.default('/metrics'),
     publish: publishSchema,
+    /** Required to plan a run (harness/run/plan.ts); the stack itself does not need it. */
+    declares: declarationsSchema.optional(),
   }),
   z.strictObject({
     kind: z.literal('url'),
@@ -69,6 +107,8 @@ export const targetSpecSchema = z.discriminatedUnion('kind', [
     streamPath: path,
     metricsPath: path.default('/metrics'),
     publish: publishSchema,
+    /** Required to plan a run (harness/run/plan.ts); the stack itself does not need it. */
+    declares: declarationsSchema.optional(),
   }),
 ]);
 
@@ -76,9 +116,46 @@ export type TargetSpecInput = z.input<typeof targetSpecSchema>;
 export type TargetSpec = z.output<typeof targetSpecSchema>;
 export type PublishSpec = z.output<typeof publishSchema>;
 export type ReferenceOptions = z.output<typeof referenceOptionsSchema>;
+export type Declarations = z.output<typeof declarationsSchema>;
 
 /** The default target: the reference server with its defaults. */
 export const referenceTarget: TargetSpec = { kind: 'reference', options: {} };
+
+/** `zoo:NAME` (the command-line shorthand for a zoo member) as a spec. */
+export function zooTarget(shorthand: string): TargetSpec | undefined {
+  const m = /^zoo:(.+)$/.exec(shorthand);
+  return m ? { kind: 'zoo', defect: m[1]!, options: {} } : undefined;
+}
+
+/**
+ * What a reference (or zoo) server started with these options declares: exactly what its flags
+ * promise. The server's own flag defaults are not assumed: the plan always passes these explicitly.
+ */
+export function referenceDeclarations(o: ReferenceOptions): Declarations {
+  if (o.heartbeatMs === undefined)
+    throw new Error('reference options without heartbeatMs: the plan must pass it');
+  return {
+    heartbeatMs: o.heartbeatMs,
+    ...(o.retryMs !== undefined ? { retry: { baseMs: o.retryMs, jitterMs: o.retryJitterMs ?? 0 } } : {}),
+    ...(o.logRetention !== undefined ? { retention: { events: o.logRetention } } : {}),
+    durable: o.log === 'file',
+    ...(o.graceMs !== undefined ? { shutdownGraceMs: o.graceMs } : {}),
+  };
+}
+
+/** A target's declarations: from its flags (reference, zoo) or from its spec. */
+export function declarationsOf(spec: TargetSpec): Declarations {
+  if (spec.kind === 'reference' || spec.kind === 'zoo') return referenceDeclarations(spec.options);
+  if (!spec.declares) {
+    throw new TopologyConfigError(
+      `the ${spec.kind} target has no "declares": give at least "declares": { "heartbeatMs": N } (the interval ` +
+        'your server sends SSE comment heartbeats at; silence is judged against it), and where you can ' +
+        '"retry" { baseMs, jitterMs }, "retention" { events or ms }, "durable" and "shutdownGraceMs": what is not ' +
+        'declared is not assumed, and scenarios that need it are skipped',
+    );
+  }
+  return spec.declares;
+}
 
 /** Validates a target spec; the error names every bad field. */
 export function parseTarget(input: unknown, source = 'target'): TargetSpec {
@@ -113,7 +190,7 @@ export interface TargetEndpoints {
 }
 
 export function targetEndpoints(spec: TargetSpec): TargetEndpoints {
-  if (spec.kind === 'reference') {
+  if (spec.kind === 'reference' || spec.kind === 'zoo') {
     const token = spec.options.publishToken;
     return {
       streamPath: '/events',

@@ -5,4 +5,4 @@ export {
   type WorkloadStats,
   type PublishFn,
 } from './publisher.ts';
-export { dueAt, plannedCount } from './schedule.ts';
+export { dueAt, inPause, plannedCount, publishOffsets, type Pause } from './schedule.ts';

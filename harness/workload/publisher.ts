@@ -1,18 +1,21 @@
 /**
- * The workload: publishes numbered events at a steady rate and records what the target
- * acknowledged. Publishing is sequential (one request in flight), so the target sees events in
- * seq order and the delivery check can demand that order from subscribers.
+ * The workload: publishes numbered events on a steady schedule and records what the target
+ * acknowledged.
+ *
+ * Publishers: `publishers` concurrent loops share one schedule (slot i goes to loop i mod N); each
+ * loop has one request in flight. With one publisher the target sees events in seq order; with
+ * several, requests overlap as with independent producers, and the oracle orders events only by
+ * real time (a publish acknowledged before another was sent must come first).
  *
  * Retry policy: none. A publish that fails (network error, non-2xx, timeout) is recorded as
  * `publish-error` and not retried: a retried publish could land twice, and an unacknowledged one
- * is not expected by the checks anyway. Its seq is spent; the next publish takes the next seq.
- * When publishes fall behind (e.g. a slow timeout during an outage), the overdue ones are skipped
- * and recorded as `publish-error` with "skipped: behind schedule", so an outage never turns into
- * a burst of stale publishes after it.
+ * is not expected by the checks anyway. Its seq is spent. When a loop falls behind (a slow timeout
+ * during an outage), its overdue slots are skipped and recorded as `publish-error` with "skipped:
+ * behind schedule", so an outage never turns into a burst of stale publishes after it.
  */
 import { encodePayload } from '../history/payload.ts';
 import type { HistoryRecord } from '../history/records.ts';
-import { dueAt, plannedCount } from './schedule.ts';
+import { publishOffsets, type Pause } from './schedule.ts';
 
 /** Sends one publish; resolves with the id the target acknowledged, rejects otherwise. */
 export type PublishFn = (req: { topic: string; data: string }, signal: AbortSignal) => Promise<string>;
@@ -25,6 +28,12 @@ export interface WorkloadOptions {
   publish: PublishFn;
   record(r: HistoryRecord): void;
   now(): number;
+  /** The run nonce every payload carries (history/payload.ts). */
+  run?: string;
+  /** Concurrent publish loops (default 1). */
+  publishers?: number;
+  /** Quiet stretches: no publish is due inside them. */
+  pauses?: readonly Pause[];
   /** Per-request timeout. */
   requestTimeoutMs?: number;
   /** Publishes later than this behind their due time are skipped rather than sent late. */
@@ -40,7 +49,7 @@ export interface WorkloadStats {
 export interface Workload {
   /** Resolves after the last publish settled and `workload-end` was recorded. */
   readonly done: Promise<WorkloadStats>;
-  /** Stops publishing early (in-flight request is aborted). */
+  /** Stops publishing early (in-flight requests are aborted). */
   stop(): void;
 }
 
@@ -49,48 +58,60 @@ export function startWorkload(opts: WorkloadOptions): Workload {
   const stats: WorkloadStats = { published: 0, acknowledged: 0, failed: 0 };
   const timeoutMs = opts.requestTimeoutMs ?? 2000;
   const maxLagMs = opts.maxLagMs ?? 1000;
-  const total = plannedCount(opts.durationMs, opts.ratePerSec);
+  const loops = Math.max(1, Math.floor(opts.publishers ?? 1));
+  const offsets = publishOffsets(opts.durationMs, opts.ratePerSec, opts.pauses);
 
-  async function loop(): Promise<WorkloadStats> {
-    const start = opts.now();
-    opts.record({ kind: 'phase', t: start, phase: 'workload-start' });
-    for (let i = 0; i < total && !abort.signal.aborted; i++) {
-      const due = dueAt(start, i, opts.ratePerSec);
+  async function publishSlot(i: number, due: number): Promise<void> {
+    const seq = i + 1;
+    const topic = opts.topics[i % opts.topics.length]!;
+    const sentAt = opts.now();
+    stats.published++;
+    if (sentAt - due > maxLagMs) {
+      stats.failed++;
+      opts.record({
+        kind: 'publish-error',
+        t: sentAt,
+        seq,
+        topic,
+        sentAt,
+        error: 'skipped: behind schedule',
+      });
+      return;
+    }
+    const data = encodePayload({ seq, publishedAt: sentAt, topic, run: opts.run }, opts.payloadBytes);
+    const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(timeoutMs)]);
+    try {
+      const id = await opts.publish({ topic, data }, signal);
+      stats.acknowledged++;
+      opts.record({ kind: 'publish', t: opts.now(), seq, topic, id, sentAt });
+    } catch (err) {
+      stats.failed++;
+      opts.record({ kind: 'publish-error', t: opts.now(), seq, topic, sentAt, error: errorText(err) });
+    }
+  }
+
+  async function loop(k: number, start: number): Promise<void> {
+    for (let i = k; i < offsets.length && !abort.signal.aborted; i += loops) {
+      const due = start + offsets[i]!;
       const wait = due - opts.now();
       if (wait > 0) await delay(wait, abort.signal);
       if (abort.signal.aborted) break;
-      const seq = i + 1;
-      const topic = opts.topics[i % opts.topics.length]!;
-      const sentAt = opts.now();
-      stats.published++;
-      if (sentAt - due > maxLagMs) {
-        stats.failed++;
-        opts.record({
-          kind: 'publish-error',
-          t: sentAt,
-          seq,
-          topic,
-          sentAt,
-          error: 'skipped: behind schedule',
-        });
-        continue;
-      }
-      const data = encodePayload({ seq, publishedAt: sentAt, topic }, opts.payloadBytes);
-      const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(timeoutMs)]);
-      try {
-        const id = await opts.publish({ topic, data }, signal);
-        stats.acknowledged++;
-        opts.record({ kind: 'publish', t: opts.now(), seq, topic, id, sentAt });
-      } catch (err) {
-        stats.failed++;
-        opts.record({ kind: 'publish-error', t: opts.now(), seq, topic, sentAt, error: errorText(err) });
-      }
+      await publishSlot(i, due);
     }
+  }
+
+  async function run(): Promise<WorkloadStats> {
+    const start = opts.now();
+    opts.record({ kind: 'phase', t: start, phase: 'workload-start' });
+    await Promise.all(Array.from({ length: loops }, (_, k) => loop(k, start)));
+    // The workload lasts its whole duration, also when it ends in a pause (an idle stretch).
+    const end = start + opts.durationMs - opts.now();
+    if (end > 0 && !abort.signal.aborted) await delay(end, abort.signal);
     opts.record({ kind: 'phase', t: opts.now(), phase: 'workload-end' });
     return stats;
   }
 
-  return { done: loop(), stop: () => abort.abort() };
+  return { done: run(), stop: () => abort.abort() };
 }
 
 function errorText(err: unknown): string {

@@ -3,7 +3,7 @@
  * script charts. Pure: results in, plain data out, so it is tested without a browser.
  */
 import { capScatter, downsampleMinMax } from '../downsample.ts';
-import type { ScenarioResult } from '../results.ts';
+import type { ScenarioResult } from '../../harness/results/results.ts';
 
 /** Points per series a chart draws at most: about one min/max pair per pixel column of a wide chart. */
 export const MAX_SERIES_POINTS = 1200;

@@ -1,9 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { buffering } from '../../harness/checks/buffering.ts';
-import { checkContext } from '../../harness/checks/context.ts';
-import { HistoryBuilder } from './build-history.ts';
+import { HistoryBuilder, testContext } from './build-history.ts';
 
-const ctx = checkContext({ burstWindowMs: 5, faultSettleMs: 0 });
+const ctx = testContext({ burstWindowMs: 5, faultSlackMs: 0 });
 
 describe('buffering check', () => {
   it('sees no bursts when steady publishes arrive steadily', () => {

@@ -8,6 +8,7 @@
  *     .deliver(105, 1, 'a', 1)           // sub 1 receives seq 1 (publishedAt from the publish)
  *     .build();                          // records sorted by t (stable)
  */
+import { checkContext, type CheckContext, type CheckContextInput } from '../../harness/checks/context.ts';
 import type { ClientProfileName, CloseReason, HistoryRecord, Leg } from '../../harness/history/records.ts';
 
 export interface SubscriberOptions {
@@ -179,4 +180,16 @@ export class HistoryBuilder {
       .sort((a, b) => a[0].t - b[0].t || a[1] - b[1])
       .map(([r]) => r);
   }
+}
+
+/** A check context with the suite's timing (tests override what they judge). */
+export function testContext(o: Partial<CheckContextInput> = {}): CheckContext {
+  return checkContext({
+    heartbeatMs: 1000,
+    browserDefaultRetryMs: 3000,
+    backoffCapMs: 2000,
+    watchdogMs: 3000,
+    graceMs: 1500,
+    ...o,
+  });
 }

@@ -1,31 +1,38 @@
 import { describe, it, expect } from 'vitest';
-import { checkContext, DEFAULT_CHECK_CONTEXT, stormWindowFor } from '../../harness/checks/context.ts';
+import { checkContext, JUDGING } from '../../harness/checks/context.ts';
+
+const timing = {
+  heartbeatMs: 1000,
+  browserDefaultRetryMs: 3000,
+  backoffCapMs: 2000,
+  watchdogMs: 3000,
+  graceMs: 1500,
+};
 
 describe('checkContext', () => {
-  it('fills defaults and merges a partial backoff policy', () => {
-    const ctx = checkContext({ heartbeatMs: 2000, backoff: { maxMs: 9000 } });
-    expect(ctx.heartbeatMs).toBe(2000);
-    expect(ctx.backoff).toEqual({ ...DEFAULT_CHECK_CONTEXT.backoff, maxMs: 9000 });
-    expect(ctx.graceMs).toBe(DEFAULT_CHECK_CONTEXT.graceMs);
+  it('takes what the target declared and fills the judging constants the checks own', () => {
+    const ctx = checkContext({ ...timing, retention: { events: 40 }, durable: true });
+    expect(ctx).toMatchObject({ ...timing, ...JUDGING, retention: { events: 40 }, durable: true });
   });
 
-  it('derives the storm window from the smallest jitter window unless given', () => {
-    expect(
-      checkContext({ retryJitterMs: 2000, backoff: { initialMs: 2000, maxMs: 3000 } }).stormWindowMs,
-    ).toBe(400);
-    expect(checkContext({ retryJitterMs: 0 }).stormWindowMs).toBe(20);
-    expect(checkContext({ stormWindowMs: 1000 }).stormWindowMs).toBe(1000);
-    expect(stormWindowFor(1000, 250)).toBe(DEFAULT_CHECK_CONTEXT.stormWindowMs);
+  it('declares nothing it was not told: no retention, not durable', () => {
+    const ctx = checkContext(timing);
+    expect(ctx.retention).toBeUndefined();
+    expect(ctx.durable).toBe(false);
+  });
+
+  it('keeps the storm window absolute, whatever the target says about its jitter', () => {
+    expect(checkContext(timing).stormWindowMs).toBe(100);
+    expect(checkContext({ ...timing, stormWindowMs: 250 }).stormWindowMs).toBe(250);
   });
 
   it('rejects nonsense with the field name', () => {
-    expect(() => checkContext({ heartbeatMs: -1 })).toThrow(
+    expect(() => checkContext({ ...timing, heartbeatMs: -1 })).toThrow(
       /heartbeatMs must be a finite number >= 0, got -1/,
     );
-    expect(() => checkContext({ bucketMs: 0 })).toThrow(/bucketMs must be > 0/);
-    expect(() => checkContext({ backoff: { initialMs: 500, maxMs: 100 } })).toThrow(
-      /backoff.maxMs \(100\) must be >= backoff.initialMs \(500\)/,
-    );
-    expect(() => checkContext({ graceMs: Number.NaN })).toThrow(/graceMs/);
+    expect(() => checkContext({ ...timing, heartbeatMs: 0 })).toThrow(/heartbeatMs must be > 0/);
+    expect(() => checkContext({ ...timing, bucketMs: 0 })).toThrow(/bucketMs must be > 0/);
+    expect(() => checkContext({ ...timing, graceMs: Number.NaN })).toThrow(/graceMs/);
+    expect(() => checkContext({ ...timing, retention: { events: -5 } })).toThrow(/retention.events/);
   });
 });

@@ -1,10 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { delivery } from '../../harness/checks/delivery.ts';
-import { checkContext } from '../../harness/checks/context.ts';
-import { HistoryBuilder } from './build-history.ts';
+import { HistoryBuilder, testContext } from './build-history.ts';
 
-const ctx = checkContext();
+const ctx = testContext();
 const run = (b: HistoryBuilder) => delivery.run(b.build(), ctx);
 
 /** Two subscribers on topic a, open from t=10. */
@@ -93,7 +92,7 @@ describe('delivery check', () => {
     b.open(300, 1).open(300, 2, 'a-0'); // sub 1 had received nothing: no id to send
     const m = run(b);
     expect(m['delivery.silentGaps']).toBe(2);
-    expect(m['delivery.silentGapsNoLastEventId']).toBe(1);
+    expect(m['delivery.silentGaps.noLastEventId']).toBe(1);
   });
 
   it('does not let a reset excuse events acknowledged after it', () => {
@@ -207,5 +206,181 @@ describe('delivery check', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('delivery oracle: resets are judged', () => {
+  const retained = testContext({ retention: { events: 100 }, durable: true });
+
+  /** sub 1 gets seq 1, leaves, misses 2..4, comes back with Last-Event-ID a-1 and gets a reset. */
+  function resetAfterShortAbsence(): HistoryBuilder {
+    const b = new HistoryBuilder()
+      .run(0, 5000)
+      .subscriber(0, 1, { topics: ['a'] })
+      .open(10, 1);
+    b.publish(100, 'a', 1).deliver(105, 1, 'a', 1).close(150, 1, 'error');
+    b.publish(200, 'a', 2).publish(300, 'a', 3).publish(400, 'a', 4);
+    b.open(500, 1, 'a-1').reset(502, 1).publish(600, 'a', 5).deliver(605, 1, 'a', 5);
+    return b;
+  }
+
+  it('a reset declares only what lies between the resume point and the first event after it', () => {
+    const m = delivery.run(resetAfterShortAbsence().build(), retained);
+    expect(m).toMatchObject({ 'delivery.declaredGaps': 3, 'delivery.silentGaps': 0, 'delivery.resets': 1 });
+  });
+
+  it('a reset the declared retention did not require is needless', () => {
+    const m = delivery.run(resetAfterShortAbsence().build(), retained);
+    expect(m).toMatchObject({
+      'delivery.needlessGaps': 3,
+      'delivery.needlessResets': 1,
+      'delivery.justifiedGaps': 0,
+    });
+  });
+
+  it('a reset past the declared retention is justified', () => {
+    const small = testContext({ retention: { events: 2 }, durable: true });
+    const m = delivery.run(resetAfterShortAbsence().build(), small);
+    expect(m).toMatchObject({ 'delivery.needlessGaps': 0, 'delivery.justifiedGaps': 3 });
+  });
+
+  it('a reset past a declared time retention is justified', () => {
+    const short = testContext({ retention: { ms: 200 } });
+    expect(delivery.run(resetAfterShortAbsence().build(), short)['delivery.justifiedGaps']).toBe(3);
+  });
+
+  it('resets cannot be judged without a declared retention', () => {
+    const m = delivery.run(resetAfterShortAbsence().build(), testContext());
+    expect(m).toMatchObject({
+      'delivery.needlessGaps': null,
+      'delivery.needlessResets': null,
+      'delivery.justifiedGaps': 3,
+    });
+  });
+
+  it('a later reset does not hide an earlier silent loss', () => {
+    // seq 2 is skipped on a live stream; much later the subscriber resumes from a-4 and gets a reset.
+    const b = new HistoryBuilder()
+      .run(0, 5000)
+      .subscriber(0, 1, { topics: ['a'] })
+      .open(10, 1);
+    b.publish(100, 'a', 1).deliver(105, 1, 'a', 1);
+    b.publish(200, 'a', 2); // never sent
+    b.publish(300, 'a', 3).deliver(305, 1, 'a', 3).publish(400, 'a', 4).deliver(405, 1, 'a', 4);
+    b.close(450, 1, 'error').publish(500, 'a', 5).open(600, 1, 'a-4').reset(602, 1);
+    b.publish(700, 'a', 6).deliver(705, 1, 'a', 6);
+    const m = delivery.run(b.build(), retained);
+    expect(m).toMatchObject({ 'delivery.silentGaps': 1, 'delivery.declaredGaps': 1 }); // 2 silent, 5 declared
+    expect(m['delivery.silentGaps.live']).toBe(1);
+  });
+});
+
+describe('delivery oracle: why a silent gap happened', () => {
+  it('a publish acknowledged while the stream was being set up and never sent is the replay/live race', () => {
+    const b = new HistoryBuilder().run(0, 5000).subscriber(0, 1).open(10, 1);
+    b.publish(100, 'a', 1).deliver(105, 1, 'a', 1).close(150, 1, 'error');
+    b.connect(500, 1, 'a-1').publish(520, 'a', 2).response(530, 1).firstByte(531, 1, 31);
+    b.publish(700, 'a', 3).deliver(705, 1, 'a', 3);
+    const m = delivery.run(b.build(), testContext());
+    expect(m['delivery.silentGaps.atSetup']).toBe(1);
+  });
+
+  it('a subscriber that came back with a Last-Event-ID and got no replay at all: the id was ignored', () => {
+    const b = new HistoryBuilder().run(0, 5000).subscriber(0, 1).open(10, 1);
+    b.publish(100, 'a', 1).deliver(105, 1, 'a', 1).close(150, 1, 'error');
+    b.publish(200, 'a', 2).publish(300, 'a', 3);
+    b.open(500, 1, 'a-1').publish(600, 'a', 4).deliver(605, 1, 'a', 4); // live only
+    const m = delivery.run(b.build(), testContext());
+    expect(m).toMatchObject({ 'delivery.silentGaps': 2, 'delivery.silentGaps.notReplayed': 2 });
+  });
+
+  it('an SSE error page (200, only retry:, ended at once) is not the stream that failed to replay', () => {
+    const b = new HistoryBuilder().run(0, 5000).subscriber(0, 1).open(10, 1);
+    b.publish(100, 'a', 1).deliver(105, 1, 'a', 1).close(150, 1, 'error');
+    b.publish(200, 'a', 2);
+    b.open(300, 1, 'a-1').retry(302, 1, 1000).close(303, 1, 'eof'); // nginx's error page
+    b.open(1400, 1, '').publish(1500, 'a', 3).deliver(1505, 1, 'a', 3); // lost its id: the next stream
+    const m = delivery.run(b.build(), testContext());
+    expect(m['delivery.silentGaps.noLastEventId']).toBe(1);
+    expect(m['delivery.silentGaps.notReplayed']).toBe(0);
+  });
+
+  it('a publish missed across a target stop is counted as after a restart', () => {
+    const b = new HistoryBuilder().run(0, 5000).subscriber(0, 1).open(10, 1);
+    b.publish(100, 'a', 1).deliver(105, 1, 'a', 1).publish(200, 'a', 2);
+    b.target(210, 'sigkill').close(210, 1, 'error').target(400, 'ready');
+    b.open(500, 1, 'a-1').publish(600, 'a', 3).deliver(605, 1, 'a', 3);
+    expect(delivery.run(b.build(), testContext())['delivery.silentGaps.afterRestart']).toBe(1);
+  });
+});
+
+describe('delivery oracle: duplicates and order', () => {
+  it('names the duplicate that is the Last-Event-ID event itself', () => {
+    const b = new HistoryBuilder().run(0, 5000).subscriber(0, 1).open(10, 1);
+    b.publish(100, 'a', 1)
+      .deliver(105, 1, 'a', 1)
+      .publish(120, 'a', 2)
+      .deliver(125, 1, 'a', 2)
+      .close(150, 1, 'error');
+    b.publish(200, 'a', 3).open(300, 1, 'a-2').deliver(301, 1, 'a', 2).deliver(302, 1, 'a', 3);
+    const m = delivery.run(b.build(), testContext());
+    expect(m).toMatchObject({ 'delivery.duplicates': 1, 'delivery.duplicates.lastEventId': 1 });
+  });
+
+  it('names reconnects replayed from before their resume point', () => {
+    const b = new HistoryBuilder().run(0, 5000).subscriber(0, 1).open(10, 1);
+    b.steady({ topic: 'a', from: 100, everyMs: 10, count: 3, subs: [1], latencyMs: 2 }).close(
+      150,
+      1,
+      'error',
+    );
+    b.open(300, 1, 'a-3').deliver(301, 1, 'a', 1).deliver(302, 1, 'a', 2).deliver(303, 1, 'a', 3);
+    const m = delivery.run(b.build(), testContext());
+    expect(m).toMatchObject({ 'delivery.duplicates': 3, 'delivery.replaysBeforeResumePoint': 1 });
+  });
+
+  it('orders overlapping publishes as the fleet saw them, but never against real time', () => {
+    // Publishes 1 and 2 overlap (2 was sent before 1 was acknowledged): either order is fine, if all agree.
+    const b = new HistoryBuilder().run(0, 5000).fleet(0, 2).open(10, 1).open(10, 2);
+    b.publish(110, 'a', 1, 100).publish(108, 'a', 2, 101);
+    b.deliver(120, 1, 'a', 2).deliver(121, 1, 'a', 1).deliver(122, 2, 'a', 2).deliver(123, 2, 'a', 1);
+    expect(delivery.run(b.build(), testContext())['delivery.reorders']).toBe(0);
+  });
+
+  it('flags subscribers that saw overlapping publishes in different orders', () => {
+    const b = new HistoryBuilder().run(0, 5000).fleet(0, 2).open(10, 1).open(10, 2);
+    b.publish(110, 'a', 1, 100).publish(108, 'a', 2, 101);
+    b.deliver(120, 1, 'a', 2).deliver(121, 1, 'a', 1).deliver(122, 2, 'a', 1).deliver(123, 2, 'a', 2);
+    const m = delivery.run(b.build(), testContext());
+    expect(m).toMatchObject({
+      'delivery.reorders': 1,
+      'delivery.reorders.inconsistent': 1,
+      'delivery.reorders.realTime': 0,
+    });
+  });
+
+  it('flags an event that arrived after one published only after it was acknowledged', () => {
+    const b = new HistoryBuilder().run(0, 5000).fleet(0, 1).open(10, 1);
+    b.publish(100, 'a', 1, 90).publish(200, 'a', 2, 150); // 2 was sent after 1 was acknowledged
+    b.deliver(210, 1, 'a', 2).deliver(211, 1, 'a', 1);
+    expect(delivery.run(b.build(), testContext())['delivery.reorders.realTime']).toBe(1);
+  });
+});
+
+describe('delivery oracle: only this run is judged', () => {
+  it('counts foreign and undecodable events apart and judges neither', () => {
+    const b = new HistoryBuilder().run(0, 5000).subscriber(0, 1).open(10, 1);
+    b.add({ kind: 'event', t: 20, sub: 1, id: 'old-1', type: 'message', bytes: 10, payload: 'foreign' });
+    b.add({ kind: 'event', t: 21, sub: 1, id: 'x', type: 'message', bytes: 10, payload: 'undecodable' });
+    b.add({ kind: 'event', t: 22, sub: 1, id: 'p', type: 'ping', bytes: 10, payload: 'undecodable' });
+    b.publish(100, 'a', 1).deliver(105, 1, 'a', 1);
+    const m = delivery.run(b.build(), testContext());
+    expect(m).toMatchObject({
+      'delivery.foreign': 1,
+      'delivery.undecodable': 1, // the server's own `ping` events are not ours to decode
+      'delivery.events': 1,
+      'delivery.duplicates': 0,
+      'delivery.silentGaps': 0,
+    });
   });
 });

@@ -1,9 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { heartbeat } from '../../harness/checks/heartbeat.ts';
-import { checkContext } from '../../harness/checks/context.ts';
-import { HistoryBuilder } from './build-history.ts';
+import { HistoryBuilder, testContext } from './build-history.ts';
 
-const ctx = checkContext({ heartbeatMs: 1000, faultSettleMs: 100 });
+const ctx = testContext({ heartbeatMs: 1000, faultSlackMs: 100 });
 
 /** A subscriber opened at 0 with heartbeats at the given times. */
 function beating(times: number[], sub = 1, b = new HistoryBuilder().run(0, 20_000)): HistoryBuilder {
@@ -56,7 +55,7 @@ describe('heartbeat check', () => {
   it('does not count cuts caused by a fault, a target stop, or teardown after drained', () => {
     const b = new HistoryBuilder().run(0, 20_000);
     beating([], 1, b).close(2000, 1, 'error').fault(1500, 2500, 'cut');
-    beating([], 2, b).close(2550, 2, 'eof'); // within faultSettleMs of the fault's end
+    beating([], 2, b).close(2550, 2, 'eof'); // within faultSlackMs of the fault's end
     beating([], 3, b).close(4100, 3, 'eof').target(4000, 'sigterm').target(4500, 'ready');
     beating([], 4, b).close(9100, 4, 'eof').phase(9000, 'drained');
     beating([], 5, b).close(3000, 5, 'stalled'); // the watchdog's own decision

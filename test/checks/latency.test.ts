@@ -1,9 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { latency } from '../../harness/checks/latency.ts';
-import { checkContext } from '../../harness/checks/context.ts';
-import { HistoryBuilder } from './build-history.ts';
+import { HistoryBuilder, testContext } from './build-history.ts';
 
-const ctx = checkContext({ faultSettleMs: 0 });
+const ctx = testContext({ faultSlackMs: 0 });
 
 describe('latency check', () => {
   it('measures publish -> receive on first deliveries only, with nearest-rank percentiles', () => {

@@ -1,21 +1,22 @@
 import { describe, it, expect } from 'vitest';
-import { reconnect, peakInWindow, peakDistinctInWindow } from '../../harness/checks/reconnect.ts';
-import { checkContext } from '../../harness/checks/context.ts';
-import { HistoryBuilder } from './build-history.ts';
+import type { ClientProfileName } from '../../harness/history/records.ts';
+import { reconnect, peakInWindow } from '../../harness/checks/reconnect.ts';
+import { HistoryBuilder, testContext } from './build-history.ts';
 
-const ctx = checkContext({
-  faultSettleMs: 0,
-  browserDefaultRetryMs: 3000,
-  backoff: { initialMs: 100, maxMs: 2000 },
-});
+const ctx = testContext({ faultSlackMs: 0, browserDefaultRetryMs: 3000, backoffCapMs: 2000 });
 
 /** `n` subscribers streaming from t=0, all cut at `cutT`, each reconnecting `delay(i)` later. */
-function massCut(n: number, cutT: number, delay: (i: number) => number): HistoryBuilder {
-  const b = new HistoryBuilder().run(0, 60_000).fleet(0, n);
+function massCut(
+  n: number,
+  cutT: number,
+  delay: (i: number) => number,
+  profile: ClientProfileName = 'browser',
+): HistoryBuilder {
+  const b = new HistoryBuilder().run(0, 60_000).fleet(0, n, { profile });
   for (let sub = 1; sub <= n; sub++) b.open(0, sub);
   b.fault(cutT, cutT + 10, 'cut', { leg: 'edge' });
   for (let sub = 1; sub <= n; sub++) {
-    b.close(cutT, sub, 'eof').wait(cutT, sub, delay(sub), 'backoff');
+    b.close(cutT, sub, 'eof').wait(cutT, sub, delay(sub), profile);
     b.open(cutT + 10 + delay(sub), sub, 'x').heartbeat(cutT + 500 + delay(sub), sub);
   }
   return b;
@@ -29,18 +30,48 @@ describe('reconnect check', () => {
     expect(peakInWindow([0, 1000, 2000], 1000)).toBe(1);
   });
 
-  it('sees a storm when a fleet cut at once comes back at once', () => {
+  it('sees a storm when retry-obeying clients cut at once come back at once', () => {
     const m = reconnect.run(massCut(20, 5000, (i) => i).build(), ctx);
     expect(m['reconnect.attempts']).toBe(20);
     expect(m['reconnect.peakPerSec']).toBe(20);
-    expect(m['reconnect.peakPerSecPerSubscriber']).toBe(1);
+    expect(m['reconnect.herdFraction']).toBe(1);
+    expect(m['reconnect.herdSubscribers']).toBe(20);
     expect(m['reconnect.spreadMs']).toBeLessThan(50);
   });
 
-  it('sees no storm when jitter spreads the fleet over seconds, and measures the spread', () => {
+  it('sees no storm when jitter spreads them over seconds, and measures the spread', () => {
     const m = reconnect.run(massCut(20, 5000, (i) => i * 200).build(), ctx); // 200..4000 ms
-    expect(m['reconnect.peakPerSecPerSubscriber']).toBeLessThanOrEqual(0.25);
+    expect(m['reconnect.herdFraction']).toBe(0.05);
     expect(m['reconnect.spreadMs']).toBeGreaterThanOrEqual(2800);
+  });
+
+  it('judges storms on the clients that obey retry: the backoff profile neither makes nor dilutes a herd', () => {
+    // 20 browsers back at once, 60 backoff clients spread out: still a herd of browsers.
+    const b = massCut(20, 5000, () => 3);
+    b.fleet(0, 60, { profile: 'backoff' }, 21);
+    for (let sub = 21; sub <= 80; sub++) {
+      b.open(0, sub)
+        .close(5000, sub, 'eof')
+        .wait(5000, sub, (sub - 20) * 30, 'backoff');
+      b.open(5010 + (sub - 20) * 30, sub, 'x');
+    }
+    const m = reconnect.run(b.build(), ctx);
+    expect(m['reconnect.herdFraction']).toBe(1);
+    expect(m['reconnect.herdSubscribers']).toBe(20);
+    // A fleet of backoff clients only has no retry-obeying herd to judge.
+    expect(
+      reconnect.run(massCut(20, 5000, () => 3, 'backoff').build(), ctx)['reconnect.herdFraction'],
+    ).toBeNull();
+  });
+
+  it('needs no anchor: the cut is found from the closes themselves', () => {
+    const b = new HistoryBuilder().run(0, 60_000).fleet(0, 20);
+    for (let sub = 1; sub <= 20; sub++)
+      b.open(0, sub)
+        .close(3000 + sub * 10, sub, 'stalled')
+        .open(4200, sub, 'x');
+    const m = reconnect.run(b.build(), ctx);
+    expect(m['reconnect.herdFraction']).toBe(1);
   });
 
   it('counts reconnects the same with 0-based attempt numbers', () => {
@@ -52,8 +83,8 @@ describe('reconnect check', () => {
     expect(m['reconnect.peakPerSec']).toBe(20);
   });
 
-  it('measures the herd: the fraction of the fleet reconnecting within the storm window', () => {
-    const c = checkContext({ stormWindowMs: 100 });
+  it('measures the herd within the absolute storm window', () => {
+    const c = testContext({ stormWindowMs: 100 });
     expect(reconnect.run(massCut(20, 5000, () => 3).build(), c)['reconnect.herdFraction']).toBe(1);
     expect(reconnect.run(massCut(20, 5000, (i) => i * 50).build(), c)['reconnect.herdFraction']).toBe(0.1);
   });
@@ -67,21 +98,14 @@ describe('reconnect check', () => {
     expect(m['reconnect.topErrorStatus']).toBe(502);
   });
 
-  it('counts a herd, not one client retrying quickly during an outage', () => {
-    const b = new HistoryBuilder().run(0, 20_000).fleet(0, 10, { profile: 'backoff' });
+  it('does not take one client retrying quickly during an outage for a herd', () => {
+    const b = new HistoryBuilder().run(0, 20_000).fleet(0, 10);
     for (let sub = 1; sub <= 10; sub++) b.open(0, sub);
     b.close(1000, 1, 'error');
     for (let i = 0; i < 8; i++) b.connect(1000 + i * 100, 1).close(1001 + i * 100, 1, 'error'); // 8 tries in 0.8 s
     const m = reconnect.run(b.build(), ctx);
     expect(m['reconnect.peakPerSec']).toBe(8);
-    expect(m['reconnect.peakSubscribersPerSec']).toBe(1);
-    expect(m['reconnect.peakPerSecPerSubscriber']).toBe(0.1);
-  });
-
-  it('peakDistinctInWindow counts distinct subscribers inside the window', () => {
-    const at = (t: number, sub: number) => ({ t, sub });
-    expect(peakDistinctInWindow([at(0, 1), at(1, 1), at(2, 2), at(1500, 3), at(1600, 1)], 1000)).toBe(2);
-    expect(peakDistinctInWindow([], 1000)).toBe(0);
+    expect(m['reconnect.herdFraction']).toBeNull();
   });
 
   it('leaves the initial ramp (each first connect) out of storms', () => {
@@ -111,16 +135,25 @@ describe('reconnect check', () => {
     expect(m['reconnect.delayP50.backoff']).toBe(0); // nearest rank of [-1, 0, 2000, 2500]
   });
 
-  it('measures recovery: time after the last fault until the slowest subscriber streams bytes again', () => {
+  it('measures recovery: after a fault, until the slowest subscriber has a healthy stream again', () => {
     const b = new HistoryBuilder().run(0, 60_000).fleet(0, 3);
     b.open(0, 1).open(0, 2).open(0, 3);
     b.fault(1000, 3000, 'blackhole', { leg: 'edge' });
-    b.close(3005, 1, 'error').open(3200, 1).heartbeat(3300, 1); // reconnected 200 ms after
-    b.close(3005, 2, 'error').open(4499, 2).heartbeat(4600, 2); // 200 response 1500 ms after
-    b.heartbeat(3400, 3); // its stream survived: recovered at once
+    b.close(3005, 1, 'error').open(3200, 1).heartbeat(3300, 1); // streaming again 200 ms after
+    b.close(3005, 2, 'error').open(4499, 2).heartbeat(4600, 2); // 1500 ms after (its response at 4500)
+    b.heartbeat(3400, 3).heartbeat(4400, 3); // its stream survived: back at its next byte
     const m = reconnect.run(b.build(), ctx);
     expect(m['reconnect.recoveryMs']).toBe(1500);
     expect(m['reconnect.unrecovered']).toBe(0);
+  });
+
+  it('does not count a stream that dies right after the fault as a recovery', () => {
+    const c = testContext({ faultSlackMs: 250 });
+    const b = new HistoryBuilder().run(0, 60_000).fleet(0, 1).open(0, 1);
+    b.fault(1000, 3000, 'blackhole', { leg: 'edge' });
+    b.heartbeat(3001, 1).close(3010, 1, 'error'); // undoing the blackhole closed it
+    b.open(4000, 1).heartbeat(4100, 1).heartbeat(5100, 1);
+    expect(reconnect.run(b.build(), c)['reconnect.recoveryMs']).toBe(1001); // its next stream's response
   });
 
   it('reports subscribers that never stream again, and leaves out those that gave up', () => {
@@ -136,8 +169,10 @@ describe('reconnect check', () => {
     expect(m['reconnect.recoveryMs']).toBe(8000); // the run ended 8 s after the fault: a lower bound
   });
 
-  it('ignores mass reconnects too small to measure a spread', () => {
-    const m = reconnect.run(massCut(3, 5000, (i) => i * 500).build(), ctx);
+  it('ignores mass cuts too small to judge a herd or a spread (fewer than spreadMinSubscribers)', () => {
+    const m = reconnect.run(massCut(19, 5000, () => 3).build(), ctx);
+    expect(m['reconnect.herdFraction']).toBeNull();
     expect(m['reconnect.spreadMs']).toBeNull();
+    expect(m['reconnect.herdSubscribers']).toBeNull();
   });
 });

@@ -1,10 +1,10 @@
 import { describe, it, expect } from 'vitest';
+import { MEASUREMENT_KEYS } from '../../harness/checks/keys.ts';
 import { CHECKS, getCheck, runChecks } from '../../harness/checks/registry.ts';
-import { checkContext } from '../../harness/checks/context.ts';
-import { HistoryBuilder } from './build-history.ts';
+import { HistoryBuilder, testContext } from './build-history.ts';
 import { readFileSync } from 'node:fs';
 
-const ctx = checkContext();
+const ctx = testContext();
 
 function sample() {
   const b = new HistoryBuilder().run(0, 10_000).fleet(0, 2).open(0, 1).open(0, 2);
@@ -22,11 +22,17 @@ describe('check registry', () => {
   it('runs only the named checks, and names the known ones for an unknown name', () => {
     const m = runChecks(sample(), ctx, ['delivery']);
     expect(Object.keys(m).every((k) => k.startsWith('delivery.'))).toBe(true);
-    expect(() => getCheck('nope')).toThrow(/unknown check 'nope': known checks are delivery, latency/);
+    expect(() => getCheck('nope')).toThrow(
+      /unknown check 'nope': known checks are publish, delivery, latency/,
+    );
   });
 
   it('emits the same keys for any history, so SLOs can rely on them', () => {
     expect(Object.keys(runChecks([], ctx)).sort()).toEqual(Object.keys(runChecks(sample(), ctx)).sort());
+  });
+
+  it('emits exactly the catalogued measurements (keys.ts): nothing undocumented, nothing promised and missing', () => {
+    expect(Object.keys(runChecks(sample(), ctx)).sort()).toEqual([...MEASUREMENT_KEYS].sort());
   });
 
   it('documents every measurement key in harness/checks/README.md', () => {

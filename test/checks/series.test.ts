@@ -1,7 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { buildSeries } from '../../harness/checks/series.ts';
-import { checkContext } from '../../harness/checks/context.ts';
-import { HistoryBuilder } from './build-history.ts';
+import { HistoryBuilder, testContext } from './build-history.ts';
 
 describe('buildSeries', () => {
   it('buckets publishes, deliveries, latency, connections and attempts on the run clock', () => {
@@ -11,7 +10,7 @@ describe('buildSeries', () => {
     b.publish(300, 'a', 2, 300).deliver(330, 1, 'a', 2); // bucket 1, latency 30
     b.deliver(340, 1, 'a', 2); // a duplicate: delivered, but no latency sample
     b.close(800, 1, 'eof'); // bucket 3
-    const s = buildSeries(b.build(), checkContext({ bucketMs: 250 }));
+    const s = buildSeries(b.build(), testContext({ bucketMs: 250 }));
     expect(s.bucketMs).toBe(250);
     expect(s.t).toEqual([0, 250, 500, 750]);
     expect(s.published).toEqual([1, 1, 0, 0]);
@@ -25,7 +24,7 @@ describe('buildSeries', () => {
   it('puts per-bucket percentiles over that bucket only', () => {
     const b = new HistoryBuilder().run(0, 200).subscriber(0, 1).open(0, 1);
     for (let s = 1; s <= 100; s++) b.publish(10, 'a', s, 10).deliver(10 + s, 1, 'a', s); // latencies 1..100
-    const s = buildSeries(b.build(), checkContext({ bucketMs: 1000 }));
+    const s = buildSeries(b.build(), testContext({ bucketMs: 1000 }));
     expect(s.t).toEqual([0]);
     expect([s.latencyP50[0], s.latencyP95[0], s.latencyP99[0], s.latencyMax[0]]).toEqual([50, 95, 99, 100]);
   });
@@ -34,12 +33,12 @@ describe('buildSeries', () => {
     const b = new HistoryBuilder().run(0, 10_000).fleet(0, 2);
     b.open(0, 1).heartbeat(1001, 1).heartbeat(4001, 1).close(4500, 1, 'aborted');
     b.connect(0, 2).response(1, 2, 503, 'text/plain').close(2, 2, 'http-status'); // never open: no point
-    const s = buildSeries(b.build(), checkContext());
+    const s = buildSeries(b.build(), testContext());
     expect(s.heartbeatGaps).toEqual([{ t: 1001, gapMs: 3000, sub: 1 }]);
   });
 
   it('has one empty bucket for an empty history', () => {
-    const s = buildSeries([], checkContext());
+    const s = buildSeries([], testContext());
     expect(s.t).toEqual([0]);
     expect(s.connected).toEqual([0]);
   });

@@ -1,9 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { server, sumMetric } from '../../harness/checks/server.ts';
-import { checkContext } from '../../harness/checks/context.ts';
-import { HistoryBuilder } from './build-history.ts';
+import { HistoryBuilder, testContext } from './build-history.ts';
 
-const ctx = checkContext();
+const ctx = testContext();
 
 describe('server check', () => {
   it('reports connections left open after the run, summed over label sets', () => {

@@ -1,9 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { shutdown } from '../../harness/checks/shutdown.ts';
-import { checkContext } from '../../harness/checks/context.ts';
-import { HistoryBuilder } from './build-history.ts';
+import { HistoryBuilder, testContext } from './build-history.ts';
 
-const ctx = checkContext({ graceMs: 2000 });
+const ctx = testContext({ graceMs: 2000 });
 
 /** Three streams open at a SIGTERM at t=5000. */
 function terminating(): HistoryBuilder {
@@ -62,7 +61,7 @@ describe('shutdown check', () => {
     expect(m['shutdown.lostAcknowledged']).toBeNull();
   });
 
-  it('counts acknowledged publishes that nobody received after a crash as lost', () => {
+  it('counts acknowledged publishes a subscriber missed across a crash as lost, even if another got them', () => {
     const b = new HistoryBuilder().run(0, 20_000).fleet(0, 2).open(0, 1).open(0, 2);
     b.steady({ topic: 'a', from: 100, everyMs: 100, count: 3, subs: [1, 2], latencyMs: 2 });
     b.publish(400, 'a', 4).publish(401, 'a', 5); // acknowledged, then the crash
@@ -70,13 +69,27 @@ describe('shutdown check', () => {
     b.target(1000, 'restart').target(1500, 'ready');
     b.open(1600, 1, 'a-3').open(1600, 2, 'a-3').deliver(1602, 1, 'a', 5); // seq 4 gone; 5 reached sub 1 only
     const m = shutdown.run(b.build(), ctx);
-    expect(m['shutdown.lostAcknowledged']).toBe(1);
+    expect(m['shutdown.lostAcknowledged']).toBe(2);
     expect(m['shutdown.openAtSigterm']).toBeNull();
   });
 
-  it('does not count a publish as lost when a reset declared it gone', () => {
+  it('does not count a publish as lost when a reset declared it gone and the target owed no more', () => {
     const b = new HistoryBuilder().run(0, 20_000).subscriber(0, 1).open(0, 1).publish(100, 'a', 1);
     b.target(150, 'sigkill').close(150, 1, 'error').target(500, 'ready').open(600, 1, 'a-0').reset(601, 1);
+    // No retention declared: the reset cannot be judged.
     expect(shutdown.run(b.build(), ctx)['shutdown.lostAcknowledged']).toBe(0);
+    // A log declared not durable may lose everything in a crash: the reset was owed.
+    const volatile = testContext({ graceMs: 2000, retention: { events: 100 }, durable: false });
+    expect(shutdown.run(b.build(), volatile)['shutdown.lostAcknowledged']).toBe(0);
+  });
+
+  it('counts a reset after a crash as a loss when the log is declared durable and its retention covered it', () => {
+    const b = new HistoryBuilder().run(0, 20_000).subscriber(0, 1).open(0, 1);
+    b.publish(50, 'a', 1).deliver(55, 1, 'a', 1).close(60, 1, 'error');
+    b.publish(100, 'a', 2).target(150, 'sigkill').target(500, 'ready');
+    b.open(600, 1, 'a-1').reset(601, 1);
+    const durable = testContext({ graceMs: 2000, retention: { events: 100 }, durable: true });
+    const m = shutdown.run(b.build(), durable);
+    expect(m['shutdown.lostAcknowledged']).toBe(1);
   });
 });

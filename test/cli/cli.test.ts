@@ -59,7 +59,7 @@ describe('sse-chaos usage errors exit 2', () => {
     expect(c.code).toBe(2);
     const d = await run(['--scenario', 'baseline', '--slo', 'no-such-slo=1']);
     expect(d.code).toBe(2);
-    expect(d.stderr).toContain('unknown SLO "no-such-slo"');
+    expect(d.stderr).toContain("--slo: unknown SLO 'no-such-slo'");
   });
   it('--help and --list exit 0', async () => {
     const h = await run(['--help']);

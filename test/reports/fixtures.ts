@@ -5,7 +5,13 @@
  * logs; `largeResults()` has 10,000 subscribers' heartbeat points and long series.
  */
 import { seededRandom as rng } from '../../harness/client/random.ts';
-import type { FaultWindow, Results, ScenarioResult, SloResult, TimeSeries } from '../../reports/results.ts';
+import type {
+  FaultWindow,
+  Results,
+  ScenarioResult,
+  SloResult,
+  TimeSeries,
+} from '../../harness/results/results.ts';
 
 interface SeriesOptions {
   durationMs: number;

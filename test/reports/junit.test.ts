@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { renderJunit } from '../../reports/junit.ts';
-import type { Results } from '../../reports/results.ts';
+import type { Results } from '../../harness/results/results.ts';
 import { sampleResults } from './fixtures.ts';
 
 interface Case {

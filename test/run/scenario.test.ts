@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineScenario, parseScenario } from '../../harness/run/scenario.ts';
 import { ScenarioConfigError } from '../../harness/run/config-error.ts';
+import { SCENARIO_DEFAULTS } from '../../harness/run/defaults.ts';
 
 const base = { name: 'demo', description: 'an incident that happened somewhere' };
 
@@ -15,10 +16,17 @@ function errorOf(fn: () => unknown): string {
 }
 
 describe('defineScenario', () => {
-  it('fills time-compressed defaults', () => {
+  it('fills time-compressed defaults from the one defaults module', () => {
     const s = defineScenario(base);
     expect(s.topology.profile).toBe('good');
-    expect(s.topology.server.heartbeatMs).toBe(1000);
+    expect(s.workload).toMatchObject({
+      ratePerSec: SCENARIO_DEFAULTS.workload.ratePerSec,
+      durationMs: SCENARIO_DEFAULTS.workload.durationMs,
+      publishers: 1,
+      pauses: [],
+    });
+    expect(s.fleet.backoff).toEqual(SCENARIO_DEFAULTS.fleet.backoff);
+    expect(s.topology.server).toEqual({}); // the reference server's defaults are applied by the plan
     expect(s.expect).toBe('pass');
     expect(s.edgeBFraction).toBe(0);
     expect(s.source).toMatch(/scenario\.test\.ts$/);
@@ -85,5 +93,22 @@ describe('defineScenario', () => {
       ),
     );
     expect(msg).toBe('x.ts: faults[0].leg: nginx-reload cannot act on leg edge');
+  });
+
+  it('rejects SLO names that do not exist, in overrides and in the expectation', () => {
+    expect(errorOf(() => parseScenario({ ...base, slos: { 'latency-p98': 10 } }, 'x.ts'))).toMatch(
+      /x\.ts: slos\.latency-p98: unknown SLO "latency-p98"; known SLOs: publishes-acknowledged/,
+    );
+    expect(errorOf(() => parseScenario({ ...base, expect: { violates: ['no-such'] } }, 'x.ts'))).toMatch(
+      /x\.ts: expect\.violates\[0\]: unknown SLO "no-such"/,
+    );
+  });
+
+  it('accepts a duration past the retention for one fault, and only one', () => {
+    const cut = { at: 0, duration: 'past-retention' as const, action: 'cut', fraction: 0.5 };
+    expect(parseScenario({ ...base, faults: [cut] }, 'x.ts').faults[0]!.duration).toBe('past-retention');
+    expect(errorOf(() => parseScenario({ ...base, faults: [cut, cut] }, 'x.ts'))).toMatch(
+      /at most one fault/,
+    );
   });
 });

@@ -1,44 +1,71 @@
 /**
- * The built-in suite is well-formed: unique names, every expectation names SLOs that exist, every
- * override names an SLO that exists, fault magnitudes pass validation (they did, at import), and
- * every description names an incident rather than restating the name.
+ * The built-in scenarios are well-formed: unique names, suites as documented, expectations and
+ * overrides that name real SLOs (checked when they were defined), every scenario plannable against
+ * the reference server, descriptions that name an incident.
  */
 import { describe, expect, it } from 'vitest';
-import { allScenarios, defaultSuite } from '../../scenarios/index.ts';
+import { allScenarios, selfTestSuite, suites, userSuite } from '../../scenarios/index.ts';
 import { expectedViolations } from '../../harness/run/scenario.ts';
-import { validateSlos } from '../../harness/run/runner.ts';
-import { DEFAULT_SLOS } from '../../harness/slo/index.ts';
+import { planScenario } from '../../harness/run/plan.ts';
 
 describe('built-in scenarios', () => {
-  it('has the fourteen default scenarios, and scale only by name', () => {
-    expect(defaultSuite.map((s) => s.name)).toEqual([
+  it('has the user suite (the default), the detector self-tests apart, and scale by name', () => {
+    expect(userSuite.map((s) => s.name)).toEqual([
       'baseline',
       'edge-latency',
       'edge-partition',
       'origin-partition',
       'slow-consumer',
       'mid-frame-cut',
+      'cut-before-first-event',
       'reconnect-storm',
+      'concurrent-publishers',
+      'idle-stretch',
       'graceful-shutdown',
       'crash-restart',
-      'browser-give-up',
       'nginx-reload',
       'replay-window-overflow',
-      'proxy-buffering',
-      'idle-timeout',
     ]);
-    expect(allScenarios.map((s) => s.name)).toContain('scale');
+    expect(selfTestSuite.map((s) => s.name)).toEqual(['browser-give-up', 'proxy-buffering', 'idle-timeout']);
+    expect(Object.keys(suites)).toEqual(['user', 'self-test', 'scale']);
     expect(new Set(allScenarios.map((s) => s.name)).size).toBe(allScenarios.length);
-    const scale = allScenarios.find((s) => s.name === 'scale')!;
-    expect(scale.fleet.count).toBe(10_000);
+    expect(allScenarios.find((s) => s.name === 'scale')!.fleet.count).toBe(10_000);
   });
 
-  it('names only SLOs that exist, in expectations and overrides', () => {
-    const known = new Set(DEFAULT_SLOS.map((s) => s.name));
-    for (const s of allScenarios) {
-      expect(() => validateSlos(s, {})).not.toThrow();
-      for (const n of expectedViolations(s)) expect(known.has(n), `${s.name}: ${n}`).toBe(true);
+  it('every user scenario expects a pass on a good proxy; every self-test expects its detector to fire', () => {
+    for (const s of userSuite) {
+      expect(s.expect, s.name).toBe('pass');
+      expect(s.topology.profile, s.name).toBe('good');
     }
+    for (const s of selfTestSuite) {
+      expect(s.topology.profile, s.name).not.toBe('good');
+      expect(expectedViolations(s).length, s.name).toBeGreaterThan(0);
+    }
+  });
+
+  it('plans against the reference server with nothing skipped, and every expected violation judged', () => {
+    for (const s of allScenarios) {
+      const plan = planScenario(s);
+      expect(plan.skip, s.name).toBeUndefined();
+      const judged = new Set(plan.slos.map((x) => x.name));
+      for (const n of expectedViolations(s)) expect(judged.has(n), `${s.name}: ${n}`).toBe(true);
+    }
+  });
+
+  it('gives each defect its chance: clients away across a crash, an idle stretch, concurrent publishers, an overflow', () => {
+    const plan = (name: string) => planScenario(allScenarios.find((s) => s.name === name)!);
+    const crash = plan('crash-restart');
+    const away = crash.faults.find((f) => f.action === 'cut')!;
+    const kill = crash.faults.find((f) => f.action === 'target-sigkill')!;
+    expect(away.at).toBeLessThan(kill.at);
+    expect(away.at + away.duration).toBeGreaterThan(kill.at);
+    expect(crash.slos.map((x) => x.name)).toContain('nothing-lost-on-restart');
+    const idle = plan('idle-stretch');
+    expect(idle.workload.pauses[0]!.duration).toBeGreaterThan(Number(idle.profileParams.readTimeoutMs));
+    expect(plan('concurrent-publishers').workload.publishers).toBeGreaterThan(1);
+    const overflow = plan('replay-window-overflow');
+    expect(overflow.slos.map((x) => x.name)).toContain('gap-declared');
+    expect(overflow.faults[0]!.duration * (overflow.workload.ratePerSec / 1000)).toBeGreaterThan(40);
   });
 
   it('records its source file and describes a real incident', () => {
@@ -48,21 +75,18 @@ describe('built-in scenarios', () => {
     }
   });
 
-  it('the two detector scenarios run a broken nginx profile and expect its violation', () => {
-    const byName = new Map(defaultSuite.map((s) => [s.name, s]));
+  it('the self-tests run a broken nginx profile and expect its violation', () => {
+    const byName = new Map(selfTestSuite.map((s) => [s.name, s]));
     expect(byName.get('proxy-buffering')!.topology.profile).toBe('buffered-http10');
     expect(expectedViolations(byName.get('proxy-buffering')!)).toContain('no-proxy-buffering');
     expect(byName.get('idle-timeout')!.topology.profile).toBe('short-read-timeout');
     expect(expectedViolations(byName.get('idle-timeout')!)).toEqual(['no-idle-cuts']);
     expect(byName.get('browser-give-up')!.topology.profile).toBe('bare-errors');
     expect(expectedViolations(byName.get('browser-give-up')!)).toEqual(['no-give-up']);
-    for (const s of defaultSuite) {
-      if (s.expect === 'pass') expect(s.topology.profile, s.name).toBe('good');
-    }
   });
 
   it('fraction faults put that fraction of the fleet on edge-b', () => {
-    const byName = new Map(defaultSuite.map((s) => [s.name, s]));
+    const byName = new Map(userSuite.map((s) => [s.name, s]));
     expect(byName.get('slow-consumer')!.edgeBFraction).toBe(0.25);
     expect(byName.get('replay-window-overflow')!.edgeBFraction).toBe(0.5);
     expect(byName.get('baseline')!.edgeBFraction).toBe(0);

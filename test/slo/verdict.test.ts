@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { verdictFor } from '../../harness/slo/verdict.ts';
-import type { SloResult } from '../../reports/results.ts';
+import type { SloResult } from '../../harness/results/results.ts';
 
 function result(name: string, pass: boolean): SloResult {
   return {
@@ -56,6 +56,14 @@ describe('verdictFor', () => {
     expect(verdictFor([result('a', true)], ['no-such-slo'])).toMatchObject({
       asExpected: false,
       missingViolations: ['no-such-slo'],
+    });
+  });
+
+  it('leaves an SLO the target does not expose (not measured) out of the verdict', () => {
+    const notMeasured = { ...result('leak', true), measured: null, notMeasured: true };
+    expect(verdictFor([result('a', true), notMeasured], 'pass')).toMatchObject({
+      verdict: 'pass',
+      asExpected: true,
     });
   });
 

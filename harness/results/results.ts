@@ -1,10 +1,15 @@
 /**
- * The shape of `results.json`: everything the renderers (HTML, JUnit, Markdown) need, and the
- * contract other tools read (ARCHITECTURE.md, "Contracts"). Renderers take only this; the runner
- * produces it. Add fields freely; never rename or remove the contract fields.
+ * The shape of `results.json`: the contract between the engine (which produces it) and everything
+ * that reads it: the renderers in reports/, CI, other tools (docs/architecture.md, "Contracts").
+ * It sits below the engine so no layer depends on a renderer. Add fields freely; never rename or
+ * remove the contract fields.
  */
 
-export type Verdict = 'pass' | 'fail' | 'error';
+/**
+ * `skipped`: the scenario needs something the target does not offer (a declared retention, a way to
+ * restart it, root for packet faults): neither passed nor errored, and it never changes the exit code.
+ */
+export type Verdict = 'pass' | 'fail' | 'error' | 'skipped';
 
 export interface Results {
   schemaVersion: 1;
@@ -15,7 +20,7 @@ export interface Results {
   seed: number;
   environment: Environment;
   scenarios: ScenarioResult[];
-  summary: { total: number; asExpected: number; unexpected: number; errors: number };
+  summary: { total: number; asExpected: number; unexpected: number; errors: number; skipped?: number };
 }
 
 export interface Environment {
@@ -38,6 +43,19 @@ export interface ScenarioResult {
   asExpected: boolean;
   /** Set when verdict is `error`: what broke (infrastructure, not the SLOs). */
   error?: string;
+  /** Set when verdict is `skipped`: what the scenario needs that the target lacks, and why. */
+  skipped?: { needs: string[]; reason: string };
+  /** What the plan changed or decided for this target (e.g. a workload extended past the last fault). */
+  notes?: string[];
+  /** What the verdict rests on, in numbers (also each SLO's own `evidence`). */
+  evidence?: {
+    publishesAcknowledged: number;
+    events: number;
+    connections: number;
+    subscribers: number;
+    windows: number;
+    thinnestWindowEvents: number;
+  };
   durationMs: number;
   /** nginx profile name, and the rendered config that ran. */
   profile: string;
@@ -68,6 +86,10 @@ export interface SloResult {
   pass: boolean;
   /** Plain-words cause and fix, present when the SLO failed. */
   diagnosis?: string;
+  /** The count this verdict rests on (events, connections, subscribers...). */
+  evidence?: { measurement: string; value: number | null };
+  /** The target does not expose this measurement: reported, not judged (pass stays true). */
+  notMeasured?: boolean;
 }
 
 export interface FaultWindow {

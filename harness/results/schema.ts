@@ -21,6 +21,8 @@ const sloSchema = z.looseObject({
   unit: z.string(),
   pass: z.boolean(),
   diagnosis: z.string().optional(),
+  evidence: z.looseObject({ measurement: z.string(), value: nullableNum }).optional(),
+  notMeasured: z.boolean().optional(),
 });
 
 const faultSchema = z.looseObject({
@@ -49,7 +51,19 @@ const seriesSchema = z.looseObject({
 const scenarioSchema = z.looseObject({
   name: z.string(),
   description: z.string(),
-  verdict: z.enum(['pass', 'fail', 'error']),
+  verdict: z.enum(['pass', 'fail', 'error', 'skipped']),
+  skipped: z.looseObject({ needs: z.array(z.string()), reason: z.string() }).optional(),
+  notes: z.array(z.string()).optional(),
+  evidence: z
+    .looseObject({
+      publishesAcknowledged: num,
+      events: num,
+      connections: num,
+      subscribers: num,
+      windows: num,
+      thinnestWindowEvents: num,
+    })
+    .optional(),
   expected: z.union([z.literal('pass'), z.array(z.string())]),
   asExpected: z.boolean(),
   error: z.string().optional(),
@@ -85,7 +99,13 @@ export const resultsSchema = z.looseObject({
     gitCommit: z.string().optional(),
   }),
   scenarios: z.array(scenarioSchema),
-  summary: z.looseObject({ total: num, asExpected: num, unexpected: num, errors: num }),
+  summary: z.looseObject({
+    total: num,
+    asExpected: num,
+    unexpected: num,
+    errors: num,
+    skipped: num.optional(),
+  }),
 });
 
 // Compile-time guard: the schema's output must stay assignable to the Results contract.

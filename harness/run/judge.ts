@@ -1,0 +1,117 @@
+/**
+ * The judge: a run's history -> checks -> SLOs -> the scenario's result. Pure: it reads only the
+ * plan and what the run recorded (Jepsen's checker sees only the history), so every verdict can be
+ * recomputed from a saved history, and the judge is unit-tested without a stack.
+ */
+import { buildSeries, faultWindows, runChecks } from '../checks/index.ts';
+import type { HistoryRecord } from '../history/records.ts';
+import type { ScenarioResult } from '../results/results.ts';
+import { evaluateSlos, verdictFor } from '../slo/index.ts';
+import type { TargetSpec } from '../topology/target.ts';
+import type { WorkloadStats } from '../workload/publisher.ts';
+import type { RunPlan } from './plan.ts';
+
+/** What a run left behind for the judge. */
+export interface RunRecord {
+  records: readonly HistoryRecord[];
+  stats: WorkloadStats;
+  metrics: ScenarioResult['metrics'];
+  durationMs: number;
+  /** Infrastructure failure or interruption: the SLOs cannot be judged on a run that did not happen. */
+  error?: string;
+  nginxConfig?: string;
+  logs?: ScenarioResult['logs'];
+}
+
+export function describeTarget(spec: TargetSpec): string {
+  if (spec.kind === 'reference' || spec.kind === 'zoo') {
+    const o = spec.options;
+    const what = spec.kind === 'zoo' ? `zoo member ${spec.defect}` : 'reference server';
+    return (
+      `${what} (heartbeat ${o.heartbeatMs ?? '?'} ms, retry ${o.retryMs ?? '?'}+${o.retryJitterMs ?? 0} ms, ` +
+      `log ${o.log ?? 'memory'}${o.logRetention ? `, retention ${o.logRetention}` : ''})`
+    );
+  }
+  if (spec.kind === 'command') return `command: ${spec.command.join(' ')}`;
+  return `url: ${spec.baseUrl}`;
+}
+
+/** The parts of a result that do not depend on the verdict. */
+function basis(
+  plan: RunPlan,
+  run: RunRecord,
+): Omit<ScenarioResult, 'verdict' | 'asExpected' | 'slos' | 'measurements'> {
+  const s = plan.scenario;
+  const profiles: Record<string, number> = {};
+  let subscribers = 0;
+  for (const r of run.records) {
+    if (r.kind !== 'subscriber') continue;
+    subscribers++;
+    profiles[r.profile] = (profiles[r.profile] ?? 0) + 1;
+  }
+  return {
+    name: s.name,
+    description: s.description,
+    expected: plan.expected,
+    durationMs: Math.round(run.durationMs),
+    profile: plan.profile,
+    ...(run.nginxConfig ? { nginxConfig: run.nginxConfig } : {}),
+    target: describeTarget(plan.target),
+    fleet: { subscribers, profiles },
+    workload: { ...run.stats, ratePerSec: plan.workload.ratePerSec },
+    faults: faultWindows(run.records),
+    series: buildSeries(run.records, plan.checkContext),
+    metrics: run.metrics,
+    ...(run.logs ? { logs: run.logs } : {}),
+    ...(plan.notes.length ? { notes: plan.notes } : {}),
+  };
+}
+
+/** A scenario the target cannot run: reported with what it needs, never judged. */
+export function skippedResult(plan: RunPlan): ScenarioResult {
+  const s = plan.scenario;
+  return {
+    name: s.name,
+    description: s.description,
+    verdict: 'skipped',
+    expected: plan.expected,
+    asExpected: true,
+    skipped: plan.skip ?? { needs: [], reason: 'skipped' },
+    durationMs: 0,
+    profile: plan.profile,
+    target: describeTarget(plan.target),
+    fleet: { subscribers: 0, profiles: {} },
+    workload: { published: 0, acknowledged: 0, failed: 0, ratePerSec: plan.workload.ratePerSec },
+    slos: [],
+    measurements: {},
+    faults: [],
+    series: buildSeries([], plan.checkContext),
+    metrics: { before: {}, after: {} },
+  };
+}
+
+export function judge(plan: RunPlan, run: RunRecord): ScenarioResult {
+  const base = basis(plan, run);
+  if (run.error !== undefined) {
+    return { ...base, verdict: 'error', asExpected: false, error: run.error, slos: [], measurements: {} };
+  }
+  const measurements = runChecks(run.records, plan.checkContext);
+  const slos = evaluateSlos(plan.slos, measurements);
+  const { verdict, asExpected } = verdictFor(slos, plan.expected);
+  const m = (k: keyof typeof measurements): number => measurements[k] ?? 0;
+  return {
+    ...base,
+    verdict,
+    asExpected,
+    slos,
+    measurements,
+    evidence: {
+      publishesAcknowledged: m('publish.acknowledged'),
+      events: m('delivery.events'),
+      connections: m('heartbeat.openConnections'),
+      subscribers: m('evidence.subscribers'),
+      windows: m('evidence.windows'),
+      thinnestWindowEvents: m('evidence.thinnestWindowEvents'),
+    },
+  };
+}

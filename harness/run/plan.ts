@@ -1,0 +1,336 @@
+/**
+ * The plan: everything one run of a scenario needs, decided before anything starts. Pure: the
+ * scenario, the target and the options in; the target to start, nginx profile and parameters, the
+ * fleet, the workload, the fault steps, the check context and the SLO set out. The runner only
+ * carries it out; the judge only reads it back.
+ *
+ * What the plan decides, and why here:
+ * - The target and what it declares (heartbeat, retry, retention, durability, shutdown grace). The
+ *   reference server and zoo members declare exactly what their flags say.
+ * - Whether the scenario can run against this target: it needs capabilities (restart, a declared
+ *   retention, a durable log...). A target without them gets the scenario skipped, with the reason.
+ * - Faults that must outlast the declared retention get their duration (and the publish rate) from it.
+ * - Every fault is followed by a judged window: the workload is extended until every subscriber can
+ *   have come back (its longest reconnect wait plus a heartbeat) and then some.
+ * - Which SLOs apply (a scenario with no SIGTERM has no graceful-shutdown verdict, rather than a
+ *   vacuous pass), with overrides applied in the one documented precedence.
+ */
+import { checkContext, JUDGING, type CheckContext } from '../checks/context.ts';
+import type { FaultStep } from '../faults/nemesis.ts';
+import type { Leg } from '../history/records.ts';
+import {
+  defaultSlos,
+  resolveSlos,
+  type ScenarioFeatures,
+  type SloOverrides,
+  type SloSpec,
+} from '../slo/index.ts';
+import type { ProfileParams } from '../topology/nginx-profiles.ts';
+import { declarationsOf, type Declarations, type TargetSpec } from '../topology/target.ts';
+import { publishOffsets, type Pause } from '../workload/schedule.ts';
+import {
+  BROWSER_DEFAULT_RETRY_MS,
+  MAX_OVERFLOW_OUTAGE_MS,
+  MAX_OVERFLOW_RATE_PER_SEC,
+  MIN_ACKNOWLEDGED_SHARE,
+  MIN_JUDGED_WINDOW_MS,
+  MIN_WINDOW_EVENTS,
+  OVERFLOW_FACTOR,
+  RESTART_ALLOWANCE_MS,
+  SCENARIO_DEFAULTS,
+} from './defaults.ts';
+import { ScenarioConfigError } from './config-error.ts';
+import { expectedViolations, PAST_RETENTION, type Capability, type Scenario } from './scenario.ts';
+
+export interface PlanOptions {
+  /** nginx profile for this run (like --profile), over the scenario's. */
+  profile?: string;
+  /** Target for this run (like --target), over the scenario's. */
+  target?: TargetSpec;
+  /** SLO overrides from the project config (below the scenario's own). */
+  configSlos?: SloOverrides;
+  /** SLO overrides from the command line (above everything). */
+  cliSlos?: SloOverrides;
+}
+
+export interface FleetPlan {
+  count: number;
+  /** Share of browser-model clients (the rest use backoff). */
+  browserFraction: number;
+  /** Share of the fleet on the second client lane (edge-b). */
+  edgeBFraction: number;
+  rampMs: number;
+  topics: string[];
+  /** The idle watchdog: silence this long ends a stream (declared heartbeat x multiple). */
+  watchdogMs: number;
+  backoff: { baseMs: number; capMs: number };
+}
+
+export interface WorkloadPlan {
+  ratePerSec: number;
+  durationMs: number;
+  payloadBytes: number;
+  topics: string[];
+  publishers: number;
+  pauses: Pause[];
+  /** Publishes the schedule holds (pauses excluded). */
+  planned: number;
+}
+
+export interface RunPlan {
+  scenario: Scenario;
+  /** Set when the scenario cannot run against this target: neither passed nor errored. */
+  skip?: { needs: string[]; reason: string };
+  target: TargetSpec;
+  declarations: Declarations;
+  profile: string;
+  profileParams: ProfileParams;
+  fleet: FleetPlan;
+  workload: WorkloadPlan;
+  faults: FaultStep[];
+  features: ScenarioFeatures;
+  checkContext: CheckContext;
+  slos: SloSpec[];
+  expected: 'pass' | string[];
+  settleMs: number;
+  drainMs: number;
+  /** What the plan changed or decided, in words (shown in the report). */
+  notes: string[];
+}
+
+const MASS_CUTS = new Set(['cut', 'blackhole', 'limit-data', 'target-sigterm', 'target-sigkill']);
+const TARGET_FAULTS = new Set(['target-sigterm', 'target-sigkill']);
+
+/** The target of a run: the override, the scenario's, or the reference server; scenario options applied. */
+export function resolveTarget(s: Scenario, override?: TargetSpec): TargetSpec {
+  const spec = override ?? s.topology.target ?? { kind: 'reference' as const, options: {} };
+  if (spec.kind !== 'reference' && spec.kind !== 'zoo') return spec;
+  // Every option is passed explicitly, so the declarations are exactly what the server was told.
+  return { ...spec, options: { ...SCENARIO_DEFAULTS.server, ...s.topology.server, ...spec.options } };
+}
+
+/** What the target offers, by capability. */
+function offers(target: TargetSpec, d: Declarations): Record<Capability, string | undefined> {
+  const canRestart = target.kind !== 'url';
+  return {
+    restart: canRestart
+      ? undefined
+      : 'a way to stop and restart the target (sse-chaos did not start this url target)',
+    durable: d.durable ? undefined : 'a durable log (declares.durable: true)',
+    retention: d.retention ? undefined : 'a declared replay retention (declares.retention: { events or ms })',
+    'shutdown-grace':
+      d.shutdownGraceMs !== undefined
+        ? undefined
+        : 'a declared shutdown grace period (declares.shutdownGraceMs)',
+  };
+}
+
+export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
+  const notes: string[] = [];
+  const target = resolveTarget(s, options.target);
+  const d = declarationsOf(target);
+  const profile = options.profile ?? s.topology.profile;
+  const retryBase = d.retry?.baseMs;
+  const retryMax = d.retry ? d.retry.baseMs + d.retry.jitterMs : undefined;
+
+  // Capabilities: the ones the faults imply, plus the scenario's own.
+  const needs = new Set<Capability>(s.needs);
+  for (const f of s.faults) {
+    if (TARGET_FAULTS.has(f.action)) needs.add('restart');
+    if (f.action === 'target-sigterm') needs.add('shutdown-grace');
+    if (f.duration === PAST_RETENTION) needs.add('retention');
+  }
+  const have = offers(target, d);
+  const missing = [...needs].filter((c) => have[c] !== undefined);
+
+  // The workload, and a fault that must outlast the declared retention.
+  let ratePerSec = s.workload.ratePerSec;
+  let publishers = s.workload.publishers;
+  let overflow: { index: number; durationMs: number } | undefined;
+  let skipReason: string | undefined;
+  const pastRetention = s.faults.findIndex((f) => f.duration === PAST_RETENTION);
+  if (pastRetention >= 0 && d.retention) {
+    const r = d.retention;
+    let outage = 0;
+    if (r.events !== undefined) {
+      const events = Math.ceil(r.events * OVERFLOW_FACTOR) + 20;
+      let rate = ratePerSec;
+      if ((events / rate) * 1000 > MAX_OVERFLOW_OUTAGE_MS)
+        rate = Math.ceil((events * 1000) / MAX_OVERFLOW_OUTAGE_MS);
+      if (rate > MAX_OVERFLOW_RATE_PER_SEC) {
+        skipReason =
+          `the declared retention of ${r.events} events is more than this scenario can overflow ` +
+          `(${Math.floor((MAX_OVERFLOW_RATE_PER_SEC * MAX_OVERFLOW_OUTAGE_MS) / 1000 / OVERFLOW_FACTOR)} events ` +
+          `at most); declare a smaller retention for the test deployment`;
+      } else {
+        if (rate !== ratePerSec) {
+          notes.push(
+            `publish rate raised from ${ratePerSec}/s to ${rate}/s to overflow the declared retention`,
+          );
+          publishers = Math.max(publishers, Math.ceil(rate / 150));
+          ratePerSec = rate;
+        }
+        outage = Math.ceil((events / ratePerSec) * 1000);
+      }
+    }
+    if (r.ms !== undefined && !skipReason) {
+      const byTime = Math.ceil(r.ms * OVERFLOW_FACTOR) + 1000;
+      if (byTime > 60_000) {
+        skipReason = `the declared retention of ${r.ms} ms is longer than this scenario can wait (60 s)`;
+      }
+      outage = Math.max(outage, byTime);
+    }
+    if (!skipReason) {
+      overflow = { index: pastRetention, durationMs: outage };
+      notes.push(`fault ${s.faults[pastRetention]!.action} lasts ${outage} ms: past the declared retention`);
+    }
+  }
+
+  // Fault steps, with their legs.
+  const faults: FaultStep[] = s.faults.map((f, i) => {
+    const duration =
+      f.duration === PAST_RETENTION ? (overflow?.index === i ? overflow.durationMs : 0) : f.duration;
+    const leg: Leg | undefined = f.leg ?? (f.fraction !== undefined ? 'edge-b' : undefined);
+    return { at: f.at, duration, action: f.action, params: f.params, ...(leg ? { leg } : {}) };
+  });
+
+  // The fleet.
+  const browser = s.fleet.profiles.browser ?? 0;
+  const backoff = s.fleet.profiles.backoff ?? 0;
+  const fleet: FleetPlan = {
+    count: s.fleet.count,
+    browserFraction: browser / (browser + backoff),
+    edgeBFraction: s.edgeBFraction,
+    rampMs: s.fleet.rampMs,
+    topics: s.fleet.topics ?? [...s.workload.topics],
+    watchdogMs: d.heartbeatMs * s.fleet.watchdogMultiple,
+    backoff: { baseMs: s.fleet.backoff.baseMs, capMs: s.fleet.backoff.capMs },
+  };
+
+  // Every fault is followed by a judged window: extend the workload if it stops too soon.
+  const maxWait = Math.max(
+    fleet.browserFraction > 0 ? (retryMax ?? BROWSER_DEFAULT_RETRY_MS) : 0,
+    fleet.backoff.capMs,
+  );
+  let durationMs = s.workload.durationMs;
+  if (faults.length > 0) {
+    // Where each fault's subscribers are back: a fault that cuts streams costs a reconnect wait (and a
+    // target fault its restart), one that only slows them (latency, bandwidth) a heartbeat.
+    const back = (f: FaultStep): number =>
+      f.at +
+      f.duration +
+      (TARGET_FAULTS.has(f.action) ? RESTART_ALLOWANCE_MS : 0) +
+      (MASS_CUTS.has(f.action) ? maxWait : 0) +
+      d.heartbeatMs;
+    const needed = Math.ceil(Math.max(...faults.map(back)) + MIN_JUDGED_WINDOW_MS);
+    if (needed > durationMs) {
+      notes.push(
+        `workload extended from ${durationMs} to ${needed} ms so the last fault is followed by a judged window`,
+      );
+      durationMs = needed;
+    }
+  }
+  const pauses = s.workload.pauses.map((p) => ({ at: p.at, duration: p.duration }));
+  const planned = publishOffsets(durationMs, ratePerSec, pauses).length;
+  const workload: WorkloadPlan = {
+    ratePerSec,
+    durationMs,
+    payloadBytes: s.workload.payloadBytes,
+    topics: [...s.workload.topics],
+    publishers,
+    pauses,
+    planned,
+  };
+
+  // A storm can be judged only where enough retry-obeying clients are cut together (checks/context.ts).
+  // A lane already cut off by an earlier fault has nothing left to cut.
+  const lanesOf = (leg: Leg | undefined): ('edge' | 'edge-b')[] =>
+    leg === 'edge' || leg === 'edge-b' ? [leg] : ['edge', 'edge-b'];
+  const share = { edge: 1 - fleet.edgeBFraction, 'edge-b': fleet.edgeBFraction };
+  const obeyingCut = (f: FaultStep): number => {
+    if (!MASS_CUTS.has(f.action)) return 0;
+    const away = (lane: 'edge' | 'edge-b'): boolean =>
+      faults.some(
+        (g) =>
+          g !== f &&
+          MASS_CUTS.has(g.action) &&
+          lanesOf(g.leg).includes(lane) &&
+          g.at < f.at &&
+          g.at + g.duration > f.at,
+      );
+    const connected = lanesOf(f.leg)
+      .filter((lane) => !away(lane))
+      .reduce((sum, lane) => sum + share[lane], 0);
+    return Math.floor(fleet.count * fleet.browserFraction * connected);
+  };
+  const massCut = faults.some((f) => obeyingCut(f) >= JUDGING.spreadMinSubscribers);
+  const features: ScenarioFeatures = {
+    faults: faults.length > 0,
+    latencyFault: faults.some((f) => f.action === 'latency'),
+    massCut,
+    retryObeyingClients: fleet.browserFraction > 0,
+    sigterm: faults.some((f) => f.action === 'target-sigterm'),
+    targetStop: faults.some((f) => TARGET_FAULTS.has(f.action)),
+    durable: d.durable,
+    retention: d.retention !== undefined,
+    gapExpected: overflow !== undefined,
+  };
+
+  const ctx = checkContext({
+    heartbeatMs: d.heartbeatMs,
+    retention: d.retention,
+    durable: d.durable,
+    browserDefaultRetryMs: BROWSER_DEFAULT_RETRY_MS,
+    backoffCapMs: fleet.backoff.capMs,
+    watchdogMs: fleet.watchdogMs,
+    graceMs: d.shutdownGraceMs ?? 0,
+  });
+  const all = defaultSlos(ctx, {
+    maxReconnectWaitMs: maxWait,
+    minAcknowledged: Math.max(1, Math.floor(planned * MIN_ACKNOWLEDGED_SHARE)),
+    minWindowEvents: MIN_WINDOW_EVENTS,
+  });
+  let resolved: SloSpec[];
+  try {
+    resolved = resolveSlos(all, { config: options.configSlos, scenario: s.slos, cli: options.cliSlos });
+  } catch (err) {
+    throw new ScenarioConfigError(`${s.name}: ${(err as Error).message}`);
+  }
+  const slos = resolved.filter((spec) => spec.appliesTo?.(features) ?? true);
+
+  const profileParams: ProfileParams = {
+    heartbeatMs: d.heartbeatMs,
+    // nginx's SSE error page hands out the target's own retry range (base .. base + jitter).
+    ...(retryBase !== undefined ? { unavailableRetryMinMs: retryBase, unavailableRetryMaxMs: retryMax } : {}),
+    ...(s.topology.profileParams as ProfileParams | undefined),
+  };
+
+  const skip =
+    missing.length > 0
+      ? {
+          needs: missing,
+          reason: `needs ${missing.map((c) => have[c]).join('; ')}`,
+        }
+      : skipReason
+        ? { needs: ['retention'], reason: skipReason }
+        : undefined;
+
+  return {
+    scenario: s,
+    ...(skip ? { skip } : {}),
+    target,
+    declarations: d,
+    profile,
+    profileParams,
+    fleet,
+    workload,
+    faults,
+    features,
+    checkContext: ctx,
+    slos,
+    expected: s.expect === 'pass' ? 'pass' : expectedViolations(s),
+    settleMs: s.settleMs,
+    drainMs: s.drainMs,
+    notes,
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * The plan is pure: scenario + target + options in, everything a run needs out. These specify what
+ * a plan decides, without starting anything.
+ */
+import { describe, expect, it } from 'vitest';
+import { ScenarioConfigError } from '../../harness/run/config-error.ts';
+import { SCENARIO_DEFAULTS } from '../../harness/run/defaults.ts';
+import { planScenario } from '../../harness/run/plan.ts';
+import { parseScenario, type ScenarioInput } from '../../harness/run/scenario.ts';
+import { parseTarget, type TargetSpec } from '../../harness/topology/target.ts';
+
+const scenario = (o: Partial<ScenarioInput> = {}) =>
+  parseScenario({ name: 'demo', description: 'an incident that happened somewhere', ...o }, 'demo.ts');
+
+const publish = { path: '/publish' } as const;
+const urlTarget = (declares: Record<string, unknown>): TargetSpec =>
+  parseTarget({ kind: 'url', baseUrl: 'http://127.0.0.1:9', streamPath: '/events', publish, declares });
+
+describe('planScenario', () => {
+  it('runs the reference server with every option explicit, and takes its declarations from them', () => {
+    const p = planScenario(scenario({ topology: { server: { log: 'file' } } }));
+    expect(p.target).toEqual({ kind: 'reference', options: { ...SCENARIO_DEFAULTS.server, log: 'file' } });
+    expect(p.declarations).toEqual({
+      heartbeatMs: 1000,
+      retry: { baseMs: 1000, jitterMs: 1000 },
+      retention: { events: 10_000 },
+      durable: true,
+      shutdownGraceMs: 1500,
+    });
+    expect(p.checkContext).toMatchObject({ heartbeatMs: 1000, retention: { events: 10_000 }, durable: true });
+  });
+
+  it("hands nginx's SSE error page the target's own retry range", () => {
+    const p = planScenario(scenario());
+    expect(p.profileParams).toMatchObject({
+      heartbeatMs: 1000,
+      unavailableRetryMinMs: 1000,
+      unavailableRetryMaxMs: 2000,
+    });
+  });
+
+  it("applies the scenario's server options to a zoo member too, and declares what the member was told", () => {
+    const p = planScenario(scenario({ topology: { server: { log: 'file' } } }), {
+      target: { kind: 'zoo', defect: 'memory-log', options: {} },
+    });
+    expect(p.target).toMatchObject({ kind: 'zoo', defect: 'memory-log', options: { log: 'file' } });
+    expect(p.declarations.durable).toBe(true);
+  });
+
+  it('skips what a target cannot do, saying what it needs', () => {
+    const crash = scenario({
+      faults: [{ at: 0, duration: 0, action: 'target-sigkill' }],
+      needs: ['durable'],
+      topology: { server: { log: 'file' } },
+    });
+    const p = planScenario(crash, { target: urlTarget({ heartbeatMs: 1000 }) });
+    expect(p.skip?.needs.sort()).toEqual(['durable', 'restart']);
+    expect(p.skip?.reason).toMatch(/a way to stop and restart the target/);
+    expect(p.skip?.reason).toMatch(/a durable log \(declares.durable: true\)/);
+    expect(planScenario(crash).skip).toBeUndefined();
+    // The reference server with its memory log declares no durability: the crash test does not apply.
+    expect(planScenario(scenario({ needs: ['durable'] })).skip?.needs).toEqual(['durable']);
+  });
+
+  it('makes a fault outlast the declared retention, raising the rate when the outage would be too long', () => {
+    const s = scenario({ faults: [{ at: 500, duration: 'past-retention', action: 'cut', fraction: 0.5 }] });
+    const small = planScenario(s, { target: urlTarget({ heartbeatMs: 1000, retention: { events: 40 } }) });
+    expect(small.faults[0]!.duration).toBe(Math.ceil(((40 * 1.25 + 20) / 40) * 1000));
+    expect(small.workload.ratePerSec).toBe(40);
+    expect(small.features.gapExpected).toBe(true);
+    expect(small.slos.map((x) => x.name)).toContain('gap-declared');
+    const large = planScenario(s, { target: urlTarget({ heartbeatMs: 1000, retention: { events: 5000 } }) });
+    expect(large.workload.ratePerSec).toBeGreaterThan(40);
+    expect(large.faults[0]!.duration).toBeLessThanOrEqual(15_000);
+    expect(large.notes.join(' ')).toMatch(/publish rate raised/);
+    const huge = planScenario(s, {
+      target: urlTarget({ heartbeatMs: 1000, retention: { events: 1_000_000 } }),
+    });
+    expect(huge.skip?.reason).toMatch(/more than this scenario can overflow/);
+    const none = planScenario(s, { target: urlTarget({ heartbeatMs: 1000 }) });
+    expect(none.skip?.needs).toEqual(['retention']);
+  });
+
+  it('follows every fault with a judged window, extending the workload when it stops too soon', () => {
+    const p = planScenario(
+      scenario({
+        workload: { durationMs: 2000 },
+        faults: [{ at: 500, duration: 1000, action: 'blackhole' }],
+      }),
+    );
+    // back after the longest wait (2000: retry 1000 + 1000 jitter; backoff cap 2000) and a heartbeat, then 1500 ms
+    expect(p.workload.durationMs).toBe(500 + 1000 + 2000 + 1000 + 1500);
+    expect(p.notes[0]).toMatch(/workload extended from 2000 to 6000 ms/);
+    const slow = planScenario(
+      scenario({
+        workload: { durationMs: 2000 },
+        faults: [{ at: 500, duration: 1000, action: 'latency', params: { latency: 50 } }],
+      }),
+    );
+    expect(slow.workload.durationMs).toBe(500 + 1000 + 1000 + 1500); // a latency fault cuts nothing
+  });
+
+  it('judges only what the scenario gives a chance: no shutdown verdict without a SIGTERM, storms only for a big enough cut', () => {
+    const plain = planScenario(scenario()).slos.map((x) => x.name);
+    expect(plain).not.toContain('graceful-shutdown');
+    expect(plain).not.toContain('recovery-time');
+    expect(plain).toContain('no-silent-loss');
+    const smallCut = planScenario(
+      scenario({ faults: [{ at: 0, duration: 100, action: 'cut', fraction: 0.25 }] }),
+    );
+    expect(smallCut.features.massCut).toBe(false); // 40 x 0.5 browsers x 0.25 = 5 clients: says nothing about jitter
+    const bigCut = planScenario(
+      scenario({ fleet: { count: 200 }, faults: [{ at: 0, duration: 100, action: 'cut' }] }),
+    );
+    expect(bigCut.slos.map((x) => x.name)).toEqual(
+      expect.arrayContaining(['no-reconnect-storm', 'reconnect-jitter']),
+    );
+    const backoffOnly = planScenario(
+      scenario({
+        fleet: { count: 200, profiles: { backoff: 1 } },
+        faults: [{ at: 0, duration: 100, action: 'cut' }],
+      }),
+    );
+    expect(backoffOnly.slos.map((x) => x.name)).not.toContain('no-reconnect-storm');
+  });
+
+  it('does not count clients already cut off by an earlier fault into a later mass cut', () => {
+    const p = planScenario(
+      scenario({
+        fleet: { count: 80 },
+        faults: [
+          { at: 0, duration: 3000, action: 'cut', fraction: 0.5 },
+          { at: 1000, duration: 0, action: 'target-sigkill' },
+        ],
+      }),
+    );
+    expect(p.features.massCut).toBe(true); // 80 x 0.5 browsers x 0.5 still connected = 20
+    const q = planScenario(
+      scenario({
+        faults: [
+          { at: 0, duration: 3000, action: 'cut', fraction: 0.5 },
+          { at: 1000, duration: 0, action: 'target-sigkill' },
+        ],
+      }),
+    );
+    expect(q.features.massCut).toBe(false); // 40 x 0.5 x 0.5 = 10
+  });
+
+  it('applies SLO overrides in one precedence and fails fast on unknown names', () => {
+    const s = scenario({ slos: { 'latency-p99': 800 } });
+    const p = planScenario(s, { configSlos: { 'latency-p99': 300, 'heartbeat-silence': 4000 }, cliSlos: {} });
+    const t = (n: string) => p.slos.find((x) => x.name === n)!.threshold;
+    expect(t('latency-p99')).toBe(800);
+    expect(t('heartbeat-silence')).toBe(4000);
+    expect(
+      planScenario(s, { cliSlos: { 'latency-p99': 100 } }).slos.find((x) => x.name === 'latency-p99')!
+        .threshold,
+    ).toBe(100);
+    expect(() => planScenario(s, { cliSlos: { 'latency-p98': 100 } })).toThrow(ScenarioConfigError);
+  });
+
+  it('puts a fraction fault on edge-b and that fraction of the fleet there', () => {
+    const p = planScenario(
+      scenario({
+        faults: [{ at: 0, duration: 100, action: 'bandwidth', fraction: 0.25, params: { rate: 4 } }],
+      }),
+    );
+    expect(p.faults[0]).toMatchObject({ leg: 'edge-b', action: 'bandwidth' });
+    expect(p.fleet.edgeBFraction).toBe(0.25);
+    expect(p.fleet.watchdogMs).toBe(3000);
+  });
+
+  it('sets the evidence floor from the planned publishes', () => {
+    const p = planScenario(
+      scenario({ workload: { ratePerSec: 40, durationMs: 5000, pauses: [{ at: 0, duration: 1000 }] } }),
+    );
+    expect(p.workload.planned).toBe(160);
+    expect(p.slos.find((x) => x.name === 'publishes-acknowledged')!.threshold).toBe(40);
+  });
+});
