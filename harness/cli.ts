@@ -1,6 +1,6 @@
 /**
  * `sse-chaos`: run the scenario suite against real nginx + toxiproxy and judge it, or re-render a
- * report from a results file. Exit codes are a contract (ARCHITECTURE.md): 0 every verdict as
+ * report from a results file. Exit codes are a contract (docs/architecture.md): 0 every verdict as
  * expected, 1 an SLO verdict not as expected, 2 usage/config error, 3 infrastructure error,
  * 130 interrupted.
  */
@@ -197,6 +197,57 @@ async function runCommand(flags: RunFlags): Promise<number> {
   }
 }
 
+async function zooCommand(flags: { member: string[]; out?: string; seed?: number }): Promise<number> {
+  const { runZoo } = await import('./zoo/run.ts');
+  const { writeReports } = await import('../reports/write.ts');
+  const out = resolve(flags.out ?? join('reports', 'out', 'zoo'));
+  await mkdir(out, { recursive: true });
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const progress = createProgress();
+  try {
+    const outcome = await runZoo({
+      out,
+      ...(flags.member.length ? { members: flags.member } : {}),
+      seed: flags.seed ?? 1,
+      signal: abort.signal,
+      onProgress: (label, ev) => {
+        if (ev.type === 'scenario-start' && ev.index === 0) {
+          progress.close();
+          process.stderr.write(`== ${label === 'reference' ? 'reference server' : `zoo member ${label}`}\n`);
+        }
+        progress(ev);
+      },
+      writeReports,
+    });
+    progress.close();
+    const v = outcome.verdict;
+    writeOut(
+      `\nDefect zoo: ${v.caught}/${v.total} defects caught, ${v.referenceFindings.length} false alarm(s) on the reference server`,
+    );
+    for (const m of v.members.filter((x) => !x.caught)) {
+      for (const c of m.catches.filter((x) => !x.flagged || !x.namesCause)) {
+        writeOut(
+          `  ${m.member}: ${c.scenario} ${c.slo} ${c.flagged ? 'flagged without naming the cause' : `not flagged (${c.verdict})`}` +
+            (c.diagnosis ? `\n    ${c.diagnosis}` : ''),
+        );
+      }
+    }
+    for (const f of v.referenceFindings)
+      writeOut(`  reference: ${f.scenario} ${f.verdict} ${f.failed.join(', ')}`);
+    writeOut(`Zoo report: ${join(out, 'zoo.md')}`);
+    if (outcome.interrupted) return EXIT.interrupted;
+    if (outcome.infrastructureError) return EXIT.infrastructure;
+    return v.pass ? EXIT.ok : EXIT.unexpected;
+  } finally {
+    progress.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
 async function reportCommand(resultsPath: string, flags: { out?: string }): Promise<number> {
   const { reportCommand: render } = await import('../reports/cli-report.ts');
   let paths: ReportPaths;
@@ -239,6 +290,18 @@ export function buildProgram(setCode: (code: number) => void): Command {
   // `sse-chaos [flags]` and `sse-chaos run [flags]` are the same command.
   runOptions(program);
   runOptions(program.command('run').description('run the scenario suite (the default command)'));
+  program
+    .command('zoo')
+    .description(
+      'run the user suite against the reference server and every member of the defect zoo; exits 0 only when ' +
+        'every defect is flagged by its named SLO (with its cause) and the reference server by nothing',
+    )
+    .option('--member <name>', 'only this member (repeatable)', collect, [])
+    .option('--out <dir>', 'output folder (default reports/out/zoo)')
+    .option('--seed <n>', "seed for the clients' reconnect jitter (default 1)", parseSeed)
+    .action(async (flags: { member: string[]; out?: string; seed?: number }) =>
+      setCode(await zooCommand(flags)),
+    );
   program
     .command('report <results>')
     .description('re-render report.html, junit.xml and summary.md from a results.json')

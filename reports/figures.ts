@@ -1,9 +1,9 @@
 /**
  * The key figures shown per scenario in the summary table (HTML and Markdown), and the number
- * formatting all renderers share. Measurement keys belong to the checks; the figures look up the
- * documented key first and fall back to a name pattern, so a renamed check degrades to "n/a"
- * instead of breaking the report.
+ * formatting all renderers share. Measurement keys are the checks' typed catalogue (keys.ts): a
+ * renamed key is a compile error here, not a silent "n/a".
  */
+import type { MeasurementKey } from '../harness/checks/keys.ts';
 import type { ScenarioResult, SloResult } from '../harness/results/results.ts';
 
 export interface KeyFigure {
@@ -13,67 +13,18 @@ export interface KeyFigure {
   value: number | null;
 }
 
-interface FigureSpec {
-  id: KeyFigure['id'];
-  label: string;
-  unit: string;
-  keys: string[];
-  pattern: RegExp;
-}
-
-const FIGURES: FigureSpec[] = [
-  {
-    id: 'silentGaps',
-    label: 'Silent gaps',
-    unit: '',
-    keys: ['delivery.silentGaps'],
-    pattern: /silent.?gaps?$/i,
-  },
-  {
-    id: 'duplicates',
-    label: 'Duplicates',
-    unit: '',
-    keys: ['delivery.duplicates'],
-    pattern: /duplicates?$/i,
-  },
-  {
-    id: 'latencyP99',
-    label: 'Latency p99',
-    unit: 'ms',
-    keys: ['latency.p99'],
-    pattern: /^latency\.(overall\.)?p99(ms)?$/i,
-  },
-  {
-    id: 'peakReconnects',
-    label: 'Peak reconnects/s',
-    unit: '/s',
-    keys: ['reconnect.peakPerSec', 'reconnect.peakRate'],
-    pattern: /peak.*(per.?sec|rate)/i,
-  },
-  {
-    id: 'recovery',
-    label: 'Recovery',
-    unit: 'ms',
-    keys: ['reconnect.recoveryMs', 'reconnect.timeToRecoverMs', 'recovery.ms'],
-    pattern: /recover/i,
-  },
+const FIGURES: { id: KeyFigure['id']; label: string; unit: string; key: MeasurementKey }[] = [
+  { id: 'silentGaps', label: 'Silent gaps', unit: '', key: 'delivery.silentGaps' },
+  { id: 'duplicates', label: 'Duplicates', unit: '', key: 'delivery.duplicates' },
+  { id: 'latencyP99', label: 'Latency p99', unit: 'ms', key: 'latency.outsideFault.p99' },
+  { id: 'peakReconnects', label: 'Peak reconnects/s', unit: '/s', key: 'reconnect.peakPerSec' },
+  { id: 'recovery', label: 'Recovery', unit: 'ms', key: 'reconnect.recoveryMs' },
 ];
 
-function lookup(measurements: Record<string, number | null>, spec: FigureSpec): number | null | undefined {
-  for (const key of spec.keys) if (key in measurements) return measurements[key];
-  const key = Object.keys(measurements).find((k) => spec.pattern.test(k));
-  return key === undefined ? undefined : measurements[key];
-}
-
-/** The five headline numbers of a scenario; peak reconnects falls back to the series maximum. */
+/** The five headline numbers of a scenario. */
 export function keyFigures(scenario: ScenarioResult): KeyFigure[] {
-  return FIGURES.map((spec) => {
-    let value = lookup(scenario.measurements, spec);
-    if (value === undefined && spec.id === 'peakReconnects' && scenario.series.reconnectsPerSec.length > 0) {
-      value = Math.max(...scenario.series.reconnectsPerSec);
-    }
-    return { id: spec.id, label: spec.label, unit: spec.unit, value: value ?? null };
-  });
+  const m = scenario.measurements as Partial<Record<MeasurementKey, number | null>>;
+  return FIGURES.map((f) => ({ id: f.id, label: f.label, unit: f.unit, value: m[f.key] ?? null }));
 }
 
 /** A number for humans: integers as is, others to 3 significant digits; null as "n/a". */
@@ -131,7 +82,10 @@ export function unknownExpectedViolations(scenario: ScenarioResult): string[] {
 }
 
 /** One-word outcome of a scenario for humans. */
-export function scenarioOutcome(scenario: ScenarioResult): 'as expected' | 'unexpected' | 'error' {
+export function scenarioOutcome(
+  scenario: ScenarioResult,
+): 'as expected' | 'unexpected' | 'error' | 'skipped' {
+  if (scenario.verdict === 'skipped') return 'skipped';
   if (scenario.verdict === 'error') return 'error';
   return scenario.asExpected ? 'as expected' : 'unexpected';
 }

@@ -91,8 +91,11 @@ function titleOf(results: Results): string {
 
 function renderHeader(results: Results): string {
   const { total, asExpected, unexpected, errors } = results.summary;
+  const skipped = results.summary.skipped ?? 0;
   let cls = 'ok';
-  let text = `✔ All ${total} scenarios behaved as expected`;
+  let text = skipped
+    ? `✔ All ${total - skipped} scenarios that ran behaved as expected (${skipped} skipped)`
+    : `✔ All ${total} scenarios behaved as expected`;
   if (errors > 0) {
     cls = 'err';
     text = `⚠ ${errors} of ${total} scenarios could not run (infrastructure error)`;
@@ -101,7 +104,7 @@ function renderHeader(results: Results): string {
     cls = 'bad';
     text = `✘ ${unexpected} of ${total} scenarios did not behave as expected`;
   }
-  const detail = `${asExpected} as expected · ${unexpected} unexpected · ${errors} errored. A scenario may expect an SLO violation: that proves the detector catches its fault.`;
+  const detail = `${asExpected} as expected · ${unexpected} unexpected · ${errors} errored${skipped ? ` · ${skipped} skipped (the target lacks what they need)` : ''}. A scenario may expect an SLO violation: that proves the detector catches its fault.`;
   return `<header>
 <h1>SSE resilience report</h1>
 <p class="meta"><span>Started <b>${h(results.startedAt)}</b></span><span>Duration <b>${h(formatDuration(results.durationMs))}</b></span><span>Runtime <b>${h(results.environment.runtime)}</b></span><span>Seed <b>${h(results.seed)}</b></span>${
@@ -115,6 +118,7 @@ function renderHeader(results: Results): string {
 
 /** The verdict badge: symbol + word + colour. */
 function verdictBadge(s: ScenarioResult): string {
+  if (s.verdict === 'skipped') return '<span class="badge skipped">– SKIPPED</span>';
   if (s.verdict === 'pass') return '<span class="badge pass">✔ PASS</span>';
   if (s.verdict === 'error') return '<span class="badge error">⚠ ERROR</span>';
   if (s.asExpected) return '<span class="badge expected">✘ FAIL · expected</span>';
@@ -123,6 +127,7 @@ function verdictBadge(s: ScenarioResult): string {
 
 function outcomeBadge(s: ScenarioResult): string {
   const outcome = scenarioOutcome(s);
+  if (outcome === 'skipped') return '<span class="badge skipped">– Skipped</span>';
   if (outcome === 'error') return '<span class="badge error">⚠ Errored</span>';
   if (outcome === 'unexpected') return '<span class="badge fail">✘ Unexpected</span>';
   return '<span class="badge pass">✔ As expected</span>';
@@ -134,7 +139,7 @@ function expectedText(s: ScenarioResult): string {
 
 function rowClass(s: ScenarioResult): string {
   const o = scenarioOutcome(s);
-  return o === 'error' ? 'errored' : o === 'unexpected' ? 'unexpected' : '';
+  return o === 'error' ? 'errored' : o === 'unexpected' ? 'unexpected' : o === 'skipped' ? 'skipped' : '';
 }
 
 function renderSummary(results: Results): string {
@@ -167,9 +172,12 @@ function emptyScenarioForHeads(): ScenarioResult {
 
 function renderScenario(s: ScenarioResult, index: number, charts: ScenarioChartPayload): string {
   const id = scenarioDomId(index);
-  const cls = { error: 'errored', unexpected: 'unexpected', 'as expected': 'as-expected' }[
-    scenarioOutcome(s)
-  ];
+  const cls = {
+    error: 'errored',
+    unexpected: 'unexpected',
+    'as expected': 'as-expected',
+    skipped: 'skipped',
+  }[scenarioOutcome(s)];
   const fleetProfiles = Object.entries(s.fleet.profiles)
     .map(([name, n]) => `${n.toLocaleString('en-US')} ${name}`)
     .join(', ');
@@ -178,6 +186,8 @@ function renderScenario(s: ScenarioResult, index: number, charts: ScenarioChartP
 <p class="description">${h(s.description)}</p>
 <p class="meta"><span>nginx profile <b>${h(s.profile)}</b></span><span>target <b>${h(s.target)}</b></span><span>subscribers <b>${h(s.fleet.subscribers.toLocaleString('en-US'))}</b>${fleetProfiles ? ` (${h(fleetProfiles)})` : ''}</span><span>published <b>${h(s.workload.published.toLocaleString('en-US'))}</b> at ${h(formatNumber(s.workload.ratePerSec, '/s'))} (${h(s.workload.acknowledged.toLocaleString('en-US'))} acknowledged, ${h(s.workload.failed.toLocaleString('en-US'))} failed)</span><span>duration <b>${h(formatDuration(s.durationMs))}</b></span></p>
 ${s.error ? `<div class="callout error"><b>⚠ The scenario could not run to a verdict (infrastructure, not the SLOs):</b><pre>${h(s.error)}</pre></div>` : ''}
+${s.skipped ? `<div class="callout"><b>– Skipped, neither passed nor failed:</b> ${h(s.skipped.reason)}</div>` : ''}
+${renderEvidence(s)}
 ${renderSlos(s)}
 ${renderDiagnoses(s)}
 <h3>Fault timeline</h3>
@@ -190,14 +200,29 @@ ${renderLogs(s)}
 </section>`;
 }
 
+/** What the verdict rests on, and what the plan decided for this target. */
+function renderEvidence(s: ScenarioResult): string {
+  const e = s.evidence;
+  const n = (x: number) => h(x.toLocaleString('en-US'));
+  const rests = e
+    ? `<p class="meta evidence"><span>The verdict rests on <b>${n(e.publishesAcknowledged)}</b> acknowledged publishes</span><span><b>${n(e.events)}</b> events received</span><span><b>${n(e.connections)}</b> streams</span><span><b>${n(e.subscribers)}</b> subscribers</span><span><b>${n(e.windows)}</b> judged windows (thinnest: ${n(e.thinnestWindowEvents)} live events)</span></p>`
+    : '';
+  const notes = s.notes?.length
+    ? `<ul class="notes muted">${s.notes.map((x) => `<li>${h(x)}</li>`).join('')}</ul>`
+    : '';
+  return rests + notes;
+}
+
 function renderSlos(s: ScenarioResult): string {
   if (s.slos.length === 0) return '<h3>SLOs</h3><p class="muted">No SLO was judged.</p>';
   const rows = s.slos
     .map((slo) => {
       const outcome = sloOutcome(s, slo);
-      const result = slo.pass
-        ? '<span class="badge pass">✔ pass</span>'
-        : '<span class="badge fail">✘ fail</span>';
+      const result = slo.notMeasured
+        ? '<span class="badge skipped">– not measured</span>'
+        : slo.pass
+          ? '<span class="badge pass">✔ pass</span>'
+          : '<span class="badge fail">✘ fail</span>';
       const expectation = {
         pass: '',
         fail: '<span class="badge fail">✘ unexpected</span>',
@@ -205,13 +230,13 @@ function renderSlos(s: ScenarioResult): string {
         'missed-expected-fail': '<span class="badge fail">✘ expected a violation, none seen</span>',
       }[outcome];
       const unexpected = outcome === 'fail' || outcome === 'missed-expected-fail';
-      return `<tr class="${unexpected ? 'unexpected' : ''}"><td><b>${h(slo.name)}</b><div class="muted">${h(slo.description)}</div></td><td class="num">${h(formatNumber(slo.measured, slo.unit))}</td><td class="num">${h(formatThreshold(slo))}</td><td>${result} ${expectation}</td><td><code>${h(slo.measurement)}</code></td></tr>`;
+      return `<tr class="${unexpected ? 'unexpected' : ''}"><td><b>${h(slo.name)}</b><div class="muted">${h(slo.description)}</div></td><td class="num">${h(formatNumber(slo.measured, slo.unit))}</td><td class="num">${h(formatThreshold(slo))}</td><td>${result} ${expectation}</td><td><code>${h(slo.measurement)}</code>${slo.evidence ? `<div class="muted">on ${h(formatNumber(slo.evidence.value))} <code>${h(slo.evidence.measurement)}</code></div>` : ''}</td></tr>`;
     })
     .join('\n');
   const unknown = unknownExpectedViolations(s);
   return `<h3>SLOs</h3>
 <div class="table-wrap"><table class="slos">
-<thead><tr><th>SLO</th><th class="num">Measured</th><th class="num">Threshold</th><th>Result</th><th>Measurement</th></tr></thead>
+<thead><tr><th>SLO</th><th class="num">Measured</th><th class="num">Threshold</th><th>Result</th><th>Measurement (evidence)</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table></div>

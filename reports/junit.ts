@@ -53,6 +53,9 @@ function sloCase(scenario: ScenarioResult, slo: SloResult): Case {
 }
 
 function scenarioCases(s: ScenarioResult): Case[] {
+  if (s.verdict === 'skipped') {
+    return [{ name: 'scenario applies to this target', timeSec: 0, skipped: s.skipped?.reason ?? 'skipped' }];
+  }
   if (s.verdict === 'error') {
     const errorCase: Case = {
       name: 'scenario ran to a verdict',

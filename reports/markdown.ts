@@ -16,6 +16,7 @@ import type { Results, ScenarioResult } from '../harness/results/results.ts';
 
 function outcomeCell(s: ScenarioResult): string {
   const o = scenarioOutcome(s);
+  if (o === 'skipped') return '➖ skipped';
   if (o === 'error') return '⚠️ error';
   return o === 'unexpected' ? '❌ unexpected' : '✅ as expected';
 }
@@ -26,8 +27,13 @@ function expectedCell(s: ScenarioResult): string {
 
 function headline(results: Results): string {
   const { total, asExpected, unexpected, errors } = results.summary;
-  if (unexpected > 0) return `❌ **${unexpected} of ${total} scenarios did not behave as expected**`;
-  if (errors > 0) return `⚠️ **${errors} of ${total} scenarios could not run** (infrastructure error)`;
+  const skipped = results.summary.skipped ?? 0;
+  const skips = skipped ? ` (${skipped} skipped)` : '';
+  if (unexpected > 0) return `❌ **${unexpected} of ${total} scenarios did not behave as expected**${skips}`;
+  if (errors > 0)
+    return `⚠️ **${errors} of ${total} scenarios could not run** (infrastructure error)${skips}`;
+  if (skipped)
+    return `✅ **All ${asExpected} of ${total - skipped} scenarios that ran behaved as expected**${skips}`;
   return `✅ **All ${asExpected} of ${total} scenarios behaved as expected**`;
 }
 
@@ -53,7 +59,16 @@ export function renderMarkdown(results: Results): string {
     );
   }
 
-  const unexpected = results.scenarios.filter((s) => scenarioOutcome(s) !== 'as expected');
+  const skipped = results.scenarios.filter((s) => s.verdict === 'skipped');
+  if (skipped.length > 0) {
+    lines.push('', '### Skipped (the target lacks what they need; not a pass, not a failure)', '');
+    for (const s of skipped)
+      lines.push(`- **${text(s.name)}**: ${text(oneLine(s.skipped?.reason ?? 'skipped'))}`);
+  }
+  const unexpected = results.scenarios.filter((s) => {
+    const o = scenarioOutcome(s);
+    return o !== 'as expected' && o !== 'skipped';
+  });
   if (unexpected.length > 0) {
     lines.push('', '### What went wrong', '');
     for (const s of unexpected) {

@@ -1,6 +1,6 @@
 /**
  * Writes one run's output folder: report.html, results.json, junit.xml, summary.md (the contract
- * in ARCHITECTURE.md). Each file is written to a temporary name and renamed, so a crash mid-write
+ * in docs/architecture.md). Each file is written to a temporary name and renamed, so a crash mid-write
  * never leaves a truncated report that looks complete.
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';

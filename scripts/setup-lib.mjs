@@ -1,7 +1,7 @@
 // Pure decision logic of scripts/setup.mjs (no I/O), kept apart so it is unit-testable.
 // Plain ESM JavaScript: setup must run before npm dependencies (tsx included) exist.
 
-/** Pinned toxiproxy release: FIELD-NOTES and the fault semantics are written against it. */
+/** Pinned toxiproxy release: the fault semantics in harness/faults are written against it. */
 export const TOXIPROXY_VERSION = '2.12.0';
 export const TOXIPROXY_MODULE = 'github.com/Shopify/toxiproxy/v2';
 export const MIN_NODE = '20.18.0';

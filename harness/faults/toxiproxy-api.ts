@@ -1,7 +1,7 @@
 /**
  * The few toxiproxy HTTP calls the nemesis makes, each with a timeout. toxiproxy-node-client has
  * no timeout, and toxiproxy's API can hang while removing toxics from connections whose readers
- * stopped (FIELD-NOTES, issues #500/#558): a fault must never hang the runner, so every call here
+ * stopped (toxiproxy issues #500 and #558): a fault must never hang the runner, so every call here
  * is bounded and a timeout surfaces as an error the nemesis records on the fault window.
  */
 

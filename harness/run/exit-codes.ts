@@ -1,4 +1,4 @@
-/** Exit codes of `sse-chaos` (ARCHITECTURE.md, "Contracts"): CI gates on them. */
+/** Exit codes of `sse-chaos` (docs/architecture.md, "Contracts"): CI gates on them. */
 export const EXIT = {
   /** Every verdict as expected. */
   ok: 0,

@@ -16,7 +16,7 @@ export function toolsBin(env = process.env): string {
   return join(resolve(env.SSE_CHAOS_TOOLS_DIR || join(projectRoot, '.tools')), 'bin');
 }
 
-/** The toxiproxy version the harness is pinned to (behaviour notes in FIELD-NOTES are for it). */
+/** The toxiproxy version the harness is pinned to (the fault semantics in harness/faults are written against it). */
 export const TOXIPROXY_VERSION = '2.12.0';
 
 function isExecutable(path: string): boolean {

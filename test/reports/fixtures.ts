@@ -255,7 +255,7 @@ export function sampleResults(seed = 42, { hostile = true }: { hostile?: boolean
       slos: [
         slo('no-silent-gaps', 'delivery.silentGaps', '==', 0, 0, ''),
         slo('no-duplicates', 'delivery.duplicates', '==', 0, 0, ''),
-        slo('latency-p99', 'latency.p99', '<=', 1000, 612.5, 'ms'),
+        slo('latency-p99', 'latency.outsideFault.p99', '<=', 1000, 612.5, 'ms'),
         slo('recovery', 'reconnect.recoveryMs', '<=', 5000, 1800, 'ms'),
       ],
     }),
@@ -305,7 +305,15 @@ export function sampleResults(seed = 42, { hostile = true }: { hostile?: boolean
           ),
         ),
         slo('no-duplicates', 'delivery.duplicates', '==', 0, 0, ''),
-        slo('latency-p99', 'latency.p99', '<=', 1000, 1450, 'ms', 'p99 rose during the partition'),
+        slo(
+          'latency-p99',
+          'latency.outsideFault.p99',
+          '<=',
+          1000,
+          1450,
+          'ms',
+          'p99 rose during the partition',
+        ),
       ],
     }),
     scenario(seed + 4, {

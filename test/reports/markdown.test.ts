@@ -43,3 +43,35 @@ describe('renderMarkdown', () => {
     expect(out).not.toContain('What went wrong');
   });
 });
+
+describe('renderMarkdown with a skipped scenario', () => {
+  it('lists it apart with its reason, and never as a failure', () => {
+    const r = sampleResults(42, { hostile: false });
+    const ok = r.scenarios.filter((s) => s.asExpected);
+    const skipped = {
+      ...ok[0]!,
+      name: 'crash-restart',
+      verdict: 'skipped' as const,
+      slos: [],
+      skipped: { needs: ['durable'], reason: 'needs a durable log (declares.durable: true)' },
+    };
+    const results = {
+      ...r,
+      scenarios: [...ok, skipped],
+      summary: {
+        ...r.summary,
+        total: ok.length + 1,
+        skipped: 1,
+        unexpected: 0,
+        errors: 0,
+        asExpected: ok.length,
+      },
+    };
+    const md = renderMarkdown(results);
+    expect(md).toContain(
+      `✅ **All ${ok.length} of ${ok.length} scenarios that ran behaved as expected** (1 skipped)`,
+    );
+    expect(md).toContain('- **crash-restart**: needs a durable log (declares.durable: true)');
+    expect(md).not.toContain('What went wrong');
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * A silent partition: bytes are read and dropped, sockets stay open, nobody sees an error (a
  * stateful firewall or NAT that forgot the flow). Toxiproxy `timeout` with timeout 0.
- * Undo deletes the toxic, which closes every connection it touched (FIELD-NOTES).
+ * Undo deletes the toxic, which closes every connection it touched (toxiproxy 2.12 behaviour).
  */
 import { z } from 'zod';
 import { defineFault } from '../fault.ts';

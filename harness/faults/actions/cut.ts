@@ -1,7 +1,7 @@
 /**
  * A hard partition. `disable` (default) disables the proxy: live connections get FIN and new ones
  * are refused until the end. `reset` adds reset_peer, which turns connections born during the
- * window into RSTs (on already-open streams it closes with FIN: FIELD-NOTES).
+ * window into RSTs (on already-open streams it closes with FIN, as toxiproxy 2.12 implements it).
  */
 import { z } from 'zod';
 import { defineFault } from '../fault.ts';
