@@ -14,14 +14,13 @@ import { SpanKind } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 import { DEFAULT_CONFIG, type ServerConfig } from './config.ts';
 import type { EventLog } from './event-log.ts';
-import { openFileLog } from './file-log.ts';
 import { sendJson } from './http-util.ts';
 import { createJsonLogger, type Logger } from './logger.ts';
-import { createMemoryLog } from './memory-log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { openConfiguredLog } from './open-log.ts';
 import { createPublishHandler } from './publish.ts';
-import { resolveResume } from './resume.ts';
-import { StreamSession } from './stream.ts';
+import { resolveResume as resolveResumeDefault, type Resume } from './resume.ts';
+import { StreamSession, type StreamOptions } from './stream.ts';
 import { parseTopicsParam } from './topics.ts';
 import { createTracing, type Tracing } from './tracing.ts';
 
@@ -31,6 +30,23 @@ export interface SseServerOptions extends Partial<ServerConfig> {
   spanExporter?: SpanExporter;
   /** Source of randomness for retry jitter, in [0, 1). */
   random?: () => number;
+  /**
+   * Opens the event log in listen(). Default: the memory ring or the file journal, per `log`
+   * (open-log.ts). Another store (a database, a broker) plugs in here.
+   */
+  openLog?: (config: ServerConfig, logger: Logger) => Promise<EventLog>;
+  /**
+   * Where a new stream starts, from the Last-Event-ID it presented. Default: resolveResume
+   * (resume.ts). Must not await: see handleEvents. Goes with the log's id scheme.
+   */
+  resolveResume?: (requested: string | undefined, log: EventLog) => Resume;
+  /** Builds the session of each stream. Default: `new StreamSession(o)`; a subclass changes one step. */
+  createStream?: (options: StreamOptions) => StreamSession;
+  /**
+   * Runs first for every request, before routing: the place for response middleware (compression,
+   * access logs) that wraps `res`.
+   */
+  onRequest?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 export interface SseServer {
@@ -67,7 +83,16 @@ function waitUntil(predicate: () => boolean, deadline: number): Promise<boolean>
 }
 
 export function createSseServer(options: SseServerOptions = {}): SseServer {
-  const { logger = createJsonLogger(), spanExporter, random = Math.random, ...overrides } = options;
+  const {
+    logger = createJsonLogger(),
+    spanExporter,
+    random = Math.random,
+    openLog = openConfiguredLog,
+    resolveResume = resolveResumeDefault,
+    createStream = (o: StreamOptions) => new StreamSession(o),
+    onRequest,
+    ...overrides
+  } = options;
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...overrides };
   if (config.log === 'file' && !config.logPath) {
     throw new Error('createSseServer: log "file" needs logPath (the journal file to use)');
@@ -145,7 +170,7 @@ export function createSseServer(options: SseServerOptions = {}): SseServer {
     });
     metrics.connectionsOpened.inc();
     metrics.activeConnections.inc();
-    const stream = new StreamSession({
+    const stream = createStream({
       id: nextStreamId++,
       res,
       log: eventLog,
@@ -166,6 +191,7 @@ export function createSseServer(options: SseServerOptions = {}): SseServer {
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    onRequest?.(req, res);
     const parsed = new URL(req.url ?? '/', 'http://localhost');
     const allow = (methods: string) => {
       if (methods.split(', ').includes(req.method ?? '')) return true;
@@ -290,16 +316,7 @@ export function createSseServer(options: SseServerOptions = {}): SseServer {
     },
     async listen(): Promise<string> {
       if (log) throw new Error('listen() was already called');
-      log =
-        config.log === 'file'
-          ? await openFileLog({
-              path: config.logPath!,
-              retention: config.logRetention,
-              fsync: config.fsync,
-              fsyncIntervalMs: config.fsyncIntervalMs,
-              logger,
-            })
-          : createMemoryLog({ retention: config.logRetention });
+      log = await openLog(config, logger);
       const eventLog = log;
       unsubscribe = eventLog.onCommit((ev) => {
         let written = 0;

@@ -37,6 +37,12 @@ export interface EventLog {
   readonly firstSeq: number;
   /** The retained event with this sequence number, if any. */
   get(seq: number): StoredEvent | undefined;
+  /**
+   * The resume position just after event `seq`, in this log's id space: the event's own id, or for
+   * seq 0 the sentinel "before this log's first event". Streams announce it as their resume point,
+   * so it must be an id this server's resume resolver accepts.
+   */
+  positionId(seq: number): string;
   /** Appends; resolves once durable per the log's policy. Rejects when closed or failed. */
   append(input: PublishInput): Promise<StoredEvent>;
   /** Called synchronously for every committed event, in order. Returns an unsubscribe function. */

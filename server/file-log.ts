@@ -20,7 +20,7 @@
 import { mkdir, open, readFile, rename, rm, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type EventLog, LogClosedError, type PublishInput, type StoredEvent } from './event-log.ts';
-import { formatId, newEpoch } from './ids.ts';
+import { formatId, formatPosition, newEpoch } from './ids.ts';
 import { decodeJournal, encodeHeader, encodeRecord } from './journal-codec.ts';
 import type { Logger } from './logger.ts';
 import { EventRing } from './ring.ts';
@@ -170,6 +170,9 @@ class FileLog implements EventLog {
   }
   get(seq: number): StoredEvent | undefined {
     return this.ring.get(seq);
+  }
+  positionId(seq: number): string {
+    return formatPosition(this.epoch, seq);
   }
 
   onCommit(listener: (ev: StoredEvent) => void): () => void {

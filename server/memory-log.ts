@@ -4,11 +4,23 @@
  * (with an explicit reset) rather than matched against unrelated new events.
  */
 import { type EventLog, LogClosedError, type PublishInput, type StoredEvent } from './event-log.ts';
-import { formatId, newEpoch } from './ids.ts';
+import { formatPosition, newEpoch } from './ids.ts';
 import { EventRing } from './ring.ts';
 
-export function createMemoryLog(options: { retention: number; epoch?: string }): EventLog {
+export interface MemoryLogOptions {
+  retention: number;
+  epoch?: string;
+  /**
+   * The id scheme: the id of event `seq` (seq 0: the position before the first event). Default
+   * `<epoch>-<seq>` (ids.ts); an embedder with its own id format passes it here, together with a
+   * matching resume resolver.
+   */
+  formatPosition?: (epoch: string, seq: number) => string;
+}
+
+export function createMemoryLog(options: MemoryLogOptions): EventLog {
   const epoch = options.epoch ?? newEpoch();
+  const position = options.formatPosition ?? formatPosition;
   const ring = new EventRing<StoredEvent>(options.retention);
   const listeners = new Set<(ev: StoredEvent) => void>();
   let closed = false;
@@ -26,12 +38,13 @@ export function createMemoryLog(options: { retention: number; epoch?: string }):
       return undefined;
     },
     get: (seq) => ring.get(seq),
+    positionId: (seq) => position(epoch, seq),
     append(input: PublishInput): Promise<StoredEvent> {
       if (closed) return Promise.reject(new LogClosedError());
       const seq = ring.lastSeq + 1;
       const ev: StoredEvent = {
         seq,
-        id: formatId(epoch, seq),
+        id: position(epoch, seq),
         topic: input.topic,
         ...(input.event !== undefined && { event: input.event }),
         data: input.data,

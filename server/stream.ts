@@ -20,6 +20,10 @@
  *
  * Heartbeats are comment lines (`: hb <n>`), skipped while the socket is backed up (the queued data
  * already keeps the connection busy).
+ *
+ * Extending: createSseServer's `createStream` option builds a session per stream; a subclass can
+ * override one step (the protected methods below: resume point, replay start, cursor advance, what
+ * happens to a live event on a backed-up socket, heartbeat, shutdown) and keep the rest.
  */
 import { performance } from 'node:perf_hooks';
 import type { ServerResponse } from 'node:http';
@@ -27,7 +31,6 @@ import type { Span } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { EventLog, StoredEvent } from './event-log.ts';
 import { encodedFrame, frameComment, frameEvent, frameIdOnly, frameRetry } from './framing.ts';
-import { formatPosition } from './ids.ts';
 import type { Logger } from './logger.ts';
 import type { CloseReason, Metrics } from './metrics.ts';
 import type { Resume } from './resume.ts';
@@ -57,20 +60,22 @@ interface Queued {
 }
 
 export class StreamSession {
-  private cursor: number;
-  private phase: 'replay' | 'live' = 'replay';
-  private blocked = false;
+  /** Sequence number of the last event this stream has handled (written or skipped by topic). */
+  protected cursor: number;
+  protected phase: 'replay' | 'live' = 'replay';
+  /** True while the socket is backed up (res.write() returned false), until 'drain'. */
+  protected blocked = false;
   private queue: Queued[] = [];
   private queuedBytes = 0;
   private heartbeatCount = 0;
   private readonly heartbeat: NodeJS.Timeout;
-  private closeReason: CloseReason | undefined;
-  private closed = false;
+  protected closeReason: CloseReason | undefined;
+  protected closed = false;
   private replayed = 0;
   private written = 0;
   private readonly openedAt = performance.now();
 
-  constructor(private readonly o: StreamOptions) {
+  constructor(protected readonly o: StreamOptions) {
     this.cursor = o.resume.afterSeq;
     const { res } = o;
     res.on('drain', () => this.onDrain());
@@ -90,11 +95,7 @@ export class StreamSession {
   start(): void {
     const { o } = this;
     this.send(frameRetry(o.retryMs));
-    if (o.resume.kind !== 'replay') {
-      const position = formatPosition(o.log.epoch, this.cursor);
-      this.send(frameIdOnly(position));
-      o.span.setAttribute('sse.start_id', position);
-    }
+    if (o.resume.kind !== 'replay') this.sendResumePoint(o.log.positionId(this.cursor));
     if (o.resume.kind === 'reset') {
       const { reason, earliestId, requested } = o.resume;
       this.send(frameEvent({ event: 'reset', data: JSON.stringify({ reason, earliestId, requested }) }));
@@ -110,7 +111,7 @@ export class StreamSession {
       ...(o.resume.kind === 'reset' && { resetReason: o.resume.reason }),
       retryMs: o.retryMs,
     });
-    this.pumpReplay();
+    this.beginReplay();
   }
 
   /**
@@ -124,8 +125,7 @@ export class StreamSession {
       if (!this.blocked) this.pumpReplay();
       return false;
     }
-    if (ev.seq <= this.cursor) return false;
-    this.cursor = ev.seq;
+    if (!this.advance(ev)) return false;
     if (!matchesTopic(this.o.topics, ev.topic)) return false;
     const buf = encodedFrame(ev);
     if (!this.blocked) {
@@ -133,9 +133,7 @@ export class StreamSession {
       this.written += 1;
       return true;
     }
-    this.queue.push({ buf, receivedAt: ev.receivedAt });
-    this.queuedBytes += buf.length;
-    if (this.queuedBytes + this.o.res.writableLength > this.o.clientQueueBytes) this.cut('slow-client');
+    this.holdWhileBackedUp(buf, ev);
     return false;
   }
 
@@ -172,8 +170,45 @@ export class StreamSession {
     this.o.res.destroy();
   }
 
+  /** The id-only block naming where this stream starts (streams without a usable Last-Event-ID). */
+  protected sendResumePoint(position: string): void {
+    this.send(frameIdOnly(position));
+    this.o.span.setAttribute('sse.start_id', position);
+  }
+
+  /** Starts delivery after the preamble: the replay from the cursor, then live (see pumpReplay). */
+  protected beginReplay(): void {
+    this.pumpReplay();
+  }
+
+  /**
+   * Moves the cursor to a live event; false when this stream already has it. Commits arrive in
+   * sequence order, so an event at or below the cursor was part of the replay.
+   */
+  protected advance(ev: StoredEvent): boolean {
+    if (ev.seq <= this.cursor) return false;
+    this.cursor = ev.seq;
+    return true;
+  }
+
+  /** A live event found the socket backed up: it waits in the bounded queue; over the bound, cut. */
+  protected holdWhileBackedUp(buf: Buffer, ev: StoredEvent): void {
+    this.queue.push({ buf, receivedAt: ev.receivedAt });
+    this.queuedBytes += buf.length;
+    if (this.queuedBytes + this.o.res.writableLength > this.o.clientQueueBytes) this.cut('slow-client');
+  }
+
+  /** Writes one event read from the log (a replay) and counts it. */
+  protected writeReplayed(ev: StoredEvent): void {
+    this.send(encodedFrame(ev));
+    this.replayed += 1;
+    this.written += 1;
+    this.o.metrics.replayedEvents.inc();
+    this.o.metrics.eventsWritten.inc();
+  }
+
   private pumpReplay(): void {
-    const { log, topics, metrics } = this.o;
+    const { log, topics } = this.o;
     while (!this.blocked && !this.closed && this.phase === 'replay') {
       if (this.cursor >= log.lastSeq) {
         this.phase = 'live';
@@ -188,11 +223,7 @@ export class StreamSession {
       }
       this.cursor = ev.seq;
       if (!matchesTopic(topics, ev.topic)) continue;
-      this.send(encodedFrame(ev));
-      this.replayed += 1;
-      this.written += 1;
-      metrics.replayedEvents.inc();
-      metrics.eventsWritten.inc();
+      this.writeReplayed(ev);
     }
   }
 
@@ -206,7 +237,7 @@ export class StreamSession {
     }
   }
 
-  private send(chunk: string | Buffer): void {
+  protected send(chunk: string | Buffer): void {
     const { res } = this.o;
     if (this.closed || res.destroyed || res.writableEnded) return;
     if (!res.write(chunk)) this.blocked = true;
@@ -225,7 +256,8 @@ export class StreamSession {
     }
   }
 
-  private sendHeartbeat(): void {
+  /** A comment line on the heartbeat timer (skipped while the socket is backed up). */
+  protected sendHeartbeat(): void {
     if (this.blocked || this.closed) return;
     this.heartbeatCount += 1;
     this.send(frameComment(`hb ${this.heartbeatCount}`));

@@ -152,10 +152,11 @@ export function createHarness() {
   const servers: SseServer[] = [];
   const streams: TestStream[] = [];
   return {
-    async start(options: SseServerOptions = {}) {
+    /** Starts a server on 127.0.0.1:0; `build` composes it (default: the reference server). */
+    async start(options: SseServerOptions = {}, build: (o: SseServerOptions) => SseServer = createSseServer) {
       const logger = createMemoryLogger();
       const spans = new InMemorySpanExporter();
-      const server = createSseServer({ port: 0, logger, spanExporter: spans, ...options });
+      const server = build({ port: 0, logger, spanExporter: spans, ...options });
       servers.push(server);
       const url = await server.listen();
       return { server, url, logger, spans };

@@ -16,12 +16,15 @@ export interface ServerProcess {
 
 const running = new Set<ChildProcess>();
 
-/** Spawns the server; resolves after the process exits (for --help or bad flags) or once listening. */
+/**
+ * Spawns the server (`entry`: the script, default server/main.ts; zoo/main.ts has the same contract);
+ * resolves after the process exits (for --help or bad flags) or once listening.
+ */
 export function runServer(
   args: string[],
-  options: { waitForListening?: boolean; env?: Record<string, string> } = {},
+  options: { waitForListening?: boolean; env?: Record<string, string>; entry?: string } = {},
 ): Promise<ServerProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'server/main.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,21 @@
+/**
+ * The event log the configuration asks for: the crash-safe file journal for `log: 'file'`, else the
+ * memory ring. createSseServer uses it unless given its own `openLog` (another store).
+ */
+import type { ServerConfig } from './config.ts';
+import type { EventLog } from './event-log.ts';
+import { openFileLog } from './file-log.ts';
+import type { Logger } from './logger.ts';
+import { createMemoryLog } from './memory-log.ts';
+
+export async function openConfiguredLog(config: ServerConfig, logger: Logger): Promise<EventLog> {
+  if (config.log !== 'file') return createMemoryLog({ retention: config.logRetention });
+  if (!config.logPath) throw new Error('log "file" needs logPath (the journal file to use)');
+  return openFileLog({
+    path: config.logPath,
+    retention: config.logRetention,
+    fsync: config.fsync,
+    fsyncIntervalMs: config.fsyncIntervalMs,
+    logger,
+  });
+}
