@@ -9,8 +9,11 @@
 /** Milliseconds since the run's origin on the monotonic clock. */
 export type Millis = number;
 
-/** How a subscriber's client behaves between connections (see harness/client). */
-export type ClientProfileName = 'browser' | 'backoff';
+/**
+ * How a subscriber's client behaves between connections (see harness/client). `browser` and
+ * `backoff` are our models; `chromium` is a real browser's EventSource (harness/client/chromium).
+ */
+export type ClientProfileName = 'browser' | 'backoff' | 'chromium';
 
 /** Which toxiproxy a fault or a subscriber goes through. `edge-b` is a second client-side lane
  * to the same nginx, so a fault can hit a deterministic fraction of the fleet. */
