@@ -3,7 +3,7 @@
  * second across the fleet), the spread of a mass reconnect (jitter at work), and recovery: how long
  * after the last disruption until every subscriber still trying is streaming again.
  */
-import type { HistoryRecord } from '../history/records.ts';
+import type { ClientProfileName, HistoryRecord } from '../history/records.ts';
 import { asArray, type Check } from './check.ts';
 import type { CheckContext } from './context.ts';
 import { connectionModel, isEventStream } from './connections.ts';
@@ -174,7 +174,7 @@ export const reconnect: Check = {
     const records = asArray(history);
     const { subscribers } = connectionModel(records, ctx);
     const attempts: { t: number; sub: number }[] = [];
-    const delays = { browser: [] as number[], backoff: [] as number[] };
+    const delays: Record<ClientProfileName, number[]> = { browser: [], backoff: [], chromium: [] };
     let connects = 0;
     const gaveUp = new Set<number>();
     const connected = new Set<number>();
