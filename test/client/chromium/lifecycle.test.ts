@@ -288,6 +288,62 @@ describe.skipIf(!RUN_BROWSER_TESTS)('a real Chromium EventSource, compared with 
       ]);
     });
 
+    it('after a redirect Chromium reconnects to the redirect target; the model starts again from the original URL', async () => {
+      const server = await startServer((req, res) => {
+        const u = new URL(req.url!, 'http://x');
+        if (u.pathname === '/moved') {
+          res.writeHead(307, { location: `/target?who=${u.searchParams.get('who')}` }).end();
+          return;
+        }
+        sse(res);
+        res.end('retry: 50\ndata: x\n\n');
+      });
+      const run = await both(server, '/moved');
+      try {
+        await waitFor('three attempts each', () => run.history.count('connect') >= 6);
+      } finally {
+        await run.stop();
+        await server.close();
+      }
+      const hits = (path: string) => server.hits.get(path) ?? 0;
+      expect(hits('/moved?who=chromium')).toBe(1);
+      expect(hits('/target?who=chromium')).toBeGreaterThanOrEqual(3);
+      expect(hits('/moved?who=model')).toBeGreaterThanOrEqual(3);
+      expect(hits('/moved?who=model')).toBe(hits('/target?who=model'));
+    });
+
+    it('a connection closed before any response: Chromium sends the first attempt twice (one network-level retry); the model once', async () => {
+      const server = await startServer((_req, res) => res.socket?.destroy());
+      const run = await both(server, '/events');
+      try {
+        await waitFor('both failed once', () => run.history.count('close') === 2);
+        await sleep(500);
+      } finally {
+        await run.stop();
+        await server.close();
+      }
+      // One attempt each in the history. (The model writes its reconnect-wait when it decides; Chromium's
+      // is measured, so it is written only once the next attempt starts, 3 s later.)
+      expect(summary(run.history, CHROMIUM)).toEqual([
+        'subscriber',
+        'connect #1 lei=""',
+        'close error',
+        'unsubscribe',
+      ]);
+      expect(summary(run.history, MODEL)).toEqual([
+        'subscriber',
+        'connect #1 lei=""',
+        'close error',
+        'reconnect-wait',
+        'unsubscribe',
+      ]);
+      expect(recordsOf(run.history, CHROMIUM).find((r) => r.kind === 'close')).toMatchObject({
+        detail: 'net::ERR_EMPTY_RESPONSE',
+      });
+      expect(server.hits.get('/events?who=chromium')).toBe(2);
+      expect(server.hits.get('/events?who=model')).toBe(1);
+    });
+
     it('a silent stream stays open in Chromium (no idle timeout); the model with a watchdog calls it stalled', async () => {
       const server = await startServer((_req, res) => {
         sse(res);
