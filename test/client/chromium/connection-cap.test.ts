@@ -3,36 +3,23 @@
  * EventSource does not fail, it waits for a socket with no error. In the history that is a `connect`
  * with no `response`, for as long as the six stay open. The model has no such limit.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  HTTP1_CONNECTIONS_PER_ORIGIN,
-  launchChromium,
-  openChromiumGroup,
-  type ChromiumBrowser,
-} from '../../../harness/client/chromium/index.ts';
+import { describe, expect, it } from 'vitest';
+import { HTTP1_CONNECTIONS_PER_ORIGIN, openChromiumGroup } from '../../../harness/client/chromium/index.ts';
 import { createRunClock } from '../../../harness/history/clock.ts';
 import { History } from '../../../harness/history/store.ts';
 import {
-  modelAgent,
   recordsOf,
   RUN_BROWSER_TESTS,
   sleep,
   startModel,
   startServer,
   summary,
+  useBrowser,
   waitFor,
 } from './fixtures.ts';
 
 const clock = createRunClock();
-let browser: ChromiumBrowser;
-
-beforeAll(async () => {
-  if (RUN_BROWSER_TESTS) browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.stop();
-  await modelAgent.close();
-});
+const browser = useBrowser();
 
 describe.skipIf(!RUN_BROWSER_TESTS)('the HTTP/1.1 connection cap', () => {
   it('7 EventSources to one origin in one context: six stream, the 7th is a connect with no response until a socket frees', async () => {
@@ -43,7 +30,7 @@ describe.skipIf(!RUN_BROWSER_TESTS)('the HTTP/1.1 connection cap', () => {
     });
     const history = new History();
     const group = await openChromiumGroup({
-      browser,
+      browser: browser(),
       url: `${server.base}/events`,
       count: 7,
       perContext: 7,
@@ -110,7 +97,7 @@ describe.skipIf(!RUN_BROWSER_TESTS)('the HTTP/1.1 connection cap', () => {
     });
     const history = new History();
     const group = await openChromiumGroup({
-      browser,
+      browser: browser(),
       url: `${server.base}/events`,
       count: 12,
       history,

@@ -7,6 +7,7 @@
  * with a message, but fail when CI is set (CI must never silently skip a real browser).
  */
 import { existsSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { createStreamAgent } from '../../../harness/client/fleet.ts';
@@ -16,6 +17,7 @@ import {
   type SubscriberOptions,
 } from '../../../harness/client/subscriber.ts';
 import { defaultChromiumPath } from '../../../harness/client/chromium/flags.ts';
+import { launchChromium, type ChromiumBrowser } from '../../../harness/client/chromium/launch.ts';
 import type { HistoryRecord } from '../../../harness/history/records.ts';
 import type { History } from '../../../harness/history/store.ts';
 
@@ -30,6 +32,25 @@ if (!RUN_BROWSER_TESTS) {
     `real-browser tests SKIPPED: no Chromium at ${CHROMIUM}. Run scripts/setup.mjs (apt-get install chromium) ` +
       'or set SSE_CHAOS_CHROMIUM. In CI (CI set) this is a failure, not a skip.',
   );
+}
+
+/**
+ * One browser for a test file: launched before its tests, stopped after them (with the modelled
+ * subscribers' agent). Returns the getter for it.
+ */
+export function useBrowser(): () => ChromiumBrowser {
+  let browser: ChromiumBrowser | undefined;
+  beforeAll(async () => {
+    if (RUN_BROWSER_TESTS) browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.stop();
+    await modelAgent.close();
+  });
+  return () => {
+    if (!browser) throw new Error('no browser: useBrowser() runs only inside a describe that needs it');
+    return browser;
+  };
 }
 
 export interface TestServer {

@@ -3,68 +3,70 @@
  * the `browser` model (harness/client/subscriber.ts) on the same server: where both record the same
  * story the model holds; where they differ, the difference is pinned here (the model check).
  */
-import type { ServerResponse } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchChromium,
-  openChromiumGroup,
-  type ChromiumBrowser,
-} from '../../../harness/client/chromium/index.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { openChromiumGroup, type ChromiumGroup } from '../../../harness/client/chromium/index.ts';
+import type { SubscriberOptions } from '../../../harness/client/subscriber.ts';
 import { createRunClock } from '../../../harness/history/clock.ts';
 import { History } from '../../../harness/history/store.ts';
 import {
-  modelAgent,
   recordsOf,
   RUN_BROWSER_TESTS,
   sleep,
   startModel,
   startServer,
   summary,
+  useBrowser,
   waitFor,
-  type TestServer,
 } from './fixtures.ts';
 
 const clock = createRunClock();
-let browser: ChromiumBrowser;
-
-beforeAll(async () => {
-  if (RUN_BROWSER_TESTS) browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.stop();
-  await modelAgent.close();
-});
+const browser = useBrowser();
 
 const CHROMIUM = 1;
 const MODEL = 2;
 
-/** One Chromium EventSource (sub 1) and one model subscriber (sub 2) on `path?who=...`. */
-async function both(server: TestServer, path: string, modelOptions = {}) {
+interface Run {
+  history: History;
+  group: ChromiumGroup;
+  /** Requests per path+query the server saw. */
+  hits: Map<string, number>;
+}
+
+/**
+ * Serves `handle` on 127.0.0.1, runs one Chromium EventSource (sub 1) and one model subscriber
+ * (sub 2) on `path?who=chromium|model` until `until` resolves, then stops everything.
+ */
+async function observe(
+  handle: (req: IncomingMessage, res: ServerResponse, hit: number) => void,
+  path: string,
+  until: (run: Run) => Promise<void>,
+  modelOptions: Partial<SubscriberOptions> = {},
+): Promise<Run> {
+  const server = await startServer(handle);
   const history = new History();
-  const group = await openChromiumGroup({
-    browser,
-    url: `${server.base}${path}?who=chromium`,
-    count: 1,
-    firstSub: CHROMIUM,
-    history,
-    clock,
-  });
-  const model = startModel({
-    sub: MODEL,
-    url: `${server.base}${path}?who=model`,
-    history,
-    clock,
-    ...modelOptions,
-  });
-  return {
-    history,
-    group,
-    model,
-    stop: async () => {
+  const url = (who: string): string => `${server.base}${path}?who=${who}`;
+  try {
+    const group = await openChromiumGroup({
+      browser: browser(),
+      url: url('chromium'),
+      count: 1,
+      firstSub: CHROMIUM,
+      history,
+      clock,
+    });
+    const model = startModel({ sub: MODEL, url: url('model'), history, clock, ...modelOptions });
+    const run = { history, group, hits: server.hits };
+    try {
+      await until(run);
+    } finally {
       await group.stop();
       await model.stop();
-    },
-  };
+    }
+    return run;
+  } finally {
+    await server.close();
+  }
 }
 
 const sse = (res: ServerResponse, extra: Record<string, string> = {}): void => {
@@ -75,29 +77,28 @@ const sse = (res: ServerResponse, extra: Record<string, string> = {}): void => {
 describe.skipIf(!RUN_BROWSER_TESTS)('a real Chromium EventSource, compared with the browser model', () => {
   it("reconnects after a stream end at the server's retry: and sends the last id it saw, like the model", async () => {
     const sentIds: string[] = [];
-    const server = await startServer((req, res, hit) => {
-      sentIds.push(
-        `${new URL(req.url!, 'http://x').searchParams.get('who')}:${req.headers['last-event-id'] ?? ''}`,
-      );
-      sse(res);
-      if (hit > 1) return void res.write(': hb\n\n');
-      res.write('retry: 250\n\n');
-      setTimeout(() => res.write('id: e1\ndata: {"seq":7,"t":12.5,"topic":"a"}\n\n'), 80);
-      setTimeout(() => res.write('id: e2\nevent: custom\ndata: two\n\n'), 160);
-      setTimeout(() => res.write(': hb\n\n'), 240);
-      setTimeout(() => res.end(), 320);
-    });
-    const run = await both(server, '/events');
-    try {
-      await waitFor('both reconnected', () => {
-        const connects = [...run.history.ofKind('connect')];
-        return [CHROMIUM, MODEL].every((s) => connects.filter((c) => c.sub === s).length === 2);
-      });
-      await waitFor('both reopened', () => run.history.count('heartbeat') >= 4);
-    } finally {
-      await run.stop();
-      await server.close();
-    }
+    const run = await observe(
+      (req, res, hit) => {
+        sentIds.push(
+          `${new URL(req.url!, 'http://x').searchParams.get('who')}:${req.headers['last-event-id'] ?? ''}`,
+        );
+        sse(res);
+        if (hit > 1) return void res.write(': hb\n\n');
+        res.write('retry: 250\n\n');
+        setTimeout(() => res.write('id: e1\ndata: {"seq":7,"t":12.5,"topic":"a"}\n\n'), 80);
+        setTimeout(() => res.write('id: e2\nevent: custom\ndata: two\n\n'), 160);
+        setTimeout(() => res.write(': hb\n\n'), 240);
+        setTimeout(() => res.end(), 320);
+      },
+      '/events',
+      async (live) => {
+        await waitFor('both reconnected', () => {
+          const connects = [...live.history.ofKind('connect')];
+          return [CHROMIUM, MODEL].every((s) => connects.filter((c) => c.sub === s).length === 2);
+        });
+        await waitFor('both reopened', () => live.history.count('heartbeat') >= 4);
+      },
+    );
     const expected = [
       'subscriber',
       'connect #1 lei=""',
@@ -143,18 +144,17 @@ describe.skipIf(!RUN_BROWSER_TESTS)('a real Chromium EventSource, compared with 
   });
 
   it('reconnects after a network error mid-stream, with the last id, like the model', async () => {
-    const server = await startServer((_req, res, hit) => {
-      sse(res);
-      res.write(`retry: 100\nid: n${hit}\ndata: x\n\n`);
-      if (hit === 1) setTimeout(() => res.socket?.destroy(), 100);
-    });
-    const run = await both(server, '/events');
-    try {
-      await waitFor('both back with n2', () => run.history.count('event') >= 4);
-    } finally {
-      await run.stop();
-      await server.close();
-    }
+    const run = await observe(
+      (_req, res, hit) => {
+        sse(res);
+        res.write(`retry: 100\nid: n${hit}\ndata: x\n\n`);
+        if (hit === 1) setTimeout(() => res.socket?.destroy(), 100);
+      },
+      '/events',
+      async (live) => {
+        await waitFor('both back with n2', () => live.history.count('event') >= 4);
+      },
+    );
     const expected = [
       'subscriber',
       'connect #1 lei=""',
@@ -181,20 +181,19 @@ describe.skipIf(!RUN_BROWSER_TESTS)('a real Chromium EventSource, compared with 
 
   it('sends a non-ASCII last event id as UTF-8 and records it as text, like the model', async () => {
     const received: string[] = [];
-    const server = await startServer((req, res, hit) => {
-      const raw = req.headers['last-event-id'];
-      if (typeof raw === 'string') received.push(Buffer.from(raw, 'latin1').toString('utf8'));
-      sse(res);
-      res.end(hit === 1 ? 'retry: 50\nid: é✓-1\ndata: x\n\n' : 'retry: 60000\n\n');
-    });
-    const run = await both(server, '/events');
-    try {
-      await waitFor('both reconnected', () => run.history.count('connect') === 4);
-      await waitFor('the server saw both', () => received.length === 2);
-    } finally {
-      await run.stop();
-      await server.close();
-    }
+    const run = await observe(
+      (req, res, hit) => {
+        const raw = req.headers['last-event-id'];
+        if (typeof raw === 'string') received.push(Buffer.from(raw, 'latin1').toString('utf8'));
+        sse(res);
+        res.end(hit === 1 ? 'retry: 50\nid: é✓-1\ndata: x\n\n' : 'retry: 60000\n\n');
+      },
+      '/events',
+      async (live) => {
+        await waitFor('both reconnected', () => live.history.count('connect') === 4);
+        await waitFor('the server saw both', () => received.length === 2);
+      },
+    );
     expect(received).toEqual(['é✓-1', 'é✓-1']);
     for (const sub of [CHROMIUM, MODEL]) expect(summary(run.history, sub)).toContain('connect #2 lei="é✓-1"');
   });
@@ -214,22 +213,21 @@ describe.skipIf(!RUN_BROWSER_TESTS)('a real Chromium EventSource, compared with 
       ],
     ];
     it.each(refusals)('%s', async (_name, refuse, recorded) => {
-      const server = await startServer((_req, res, hit) => {
-        if (hit > 1) return refuse(res);
-        sse(res);
-        res.end('retry: 100\nid: k1\ndata: x\n\n');
-      });
-      const run = await both(server, '/events');
-      try {
-        await waitFor('both gave up', () => run.history.count('give-up') === 2);
-        // Ten times the retry interval: a client that had not given up would have come back.
-        await sleep(1000);
-        expect([...server.hits.values()]).toEqual([2, 2]);
-        expect(run.group.state(CHROMIUM)).toBe('gave-up');
-      } finally {
-        await run.stop();
-        await server.close();
-      }
+      const run = await observe(
+        (_req, res, hit) => {
+          if (hit > 1) return refuse(res);
+          sse(res);
+          res.end('retry: 100\nid: k1\ndata: x\n\n');
+        },
+        '/events',
+        async (live) => {
+          await waitFor('both gave up', () => live.history.count('give-up') === 2);
+          // Ten times the retry interval: a client that had not given up would have come back.
+          await sleep(1000);
+          expect([...live.hits.values()]).toEqual([2, 2]);
+          expect(live.group.state(CHROMIUM)).toBe('gave-up');
+        },
+      );
       const expected = [
         'subscriber',
         'connect #1 lei=""',
@@ -254,20 +252,19 @@ describe.skipIf(!RUN_BROWSER_TESTS)('a real Chromium EventSource, compared with 
 
   describe('where the model and Chromium differ', () => {
     it('Chromium refuses text/event-stream with a charset other than UTF-8 for good; the model streams it', async () => {
-      const server = await startServer((_req, res) => {
-        sse(res, { 'content-type': 'text/event-stream; charset=iso-8859-1' });
-        // The body comes later, so Chromium's verdict on the headers is all there is to see.
-        setTimeout(() => res.write('retry: 100\nid: c1\ndata: caf\xe9\n\n'), 200);
-      });
-      const run = await both(server, '/events');
-      try {
-        await waitFor('Chromium gave up', () => run.history.count('give-up') === 1);
-        await waitFor('the model got the event', () => run.history.count('event') === 1);
-        await sleep(500);
-      } finally {
-        await run.stop();
-        await server.close();
-      }
+      const run = await observe(
+        (_req, res) => {
+          sse(res, { 'content-type': 'text/event-stream; charset=iso-8859-1' });
+          // The body comes later, so Chromium's verdict on the headers is all there is to see.
+          setTimeout(() => res.write('retry: 100\nid: c1\ndata: caf\xe9\n\n'), 200);
+        },
+        '/events',
+        async (live) => {
+          await waitFor('Chromium gave up', () => live.history.count('give-up') === 1);
+          await waitFor('the model got the event', () => live.history.count('event') === 1);
+          await sleep(500);
+        },
+      );
       expect(summary(run.history, CHROMIUM)).toEqual([
         'subscriber',
         'connect #1 lei=""',
@@ -289,23 +286,22 @@ describe.skipIf(!RUN_BROWSER_TESTS)('a real Chromium EventSource, compared with 
     });
 
     it('after a redirect Chromium reconnects to the redirect target; the model starts again from the original URL', async () => {
-      const server = await startServer((req, res) => {
-        const u = new URL(req.url!, 'http://x');
-        if (u.pathname === '/moved') {
-          res.writeHead(307, { location: `/target?who=${u.searchParams.get('who')}` }).end();
-          return;
-        }
-        sse(res);
-        res.end('retry: 50\ndata: x\n\n');
-      });
-      const run = await both(server, '/moved');
-      try {
-        await waitFor('three attempts each', () => run.history.count('connect') >= 6);
-      } finally {
-        await run.stop();
-        await server.close();
-      }
-      const hits = (path: string) => server.hits.get(path) ?? 0;
+      const run = await observe(
+        (req, res) => {
+          const u = new URL(req.url!, 'http://x');
+          if (u.pathname === '/moved') {
+            res.writeHead(307, { location: `/target?who=${u.searchParams.get('who')}` }).end();
+            return;
+          }
+          sse(res);
+          res.end('retry: 50\ndata: x\n\n');
+        },
+        '/moved',
+        async (live) => {
+          await waitFor('three attempts each', () => live.history.count('connect') >= 6);
+        },
+      );
+      const hits = (path: string) => run.hits.get(path) ?? 0;
       expect(hits('/moved?who=chromium')).toBe(1);
       expect(hits('/target?who=chromium')).toBeGreaterThanOrEqual(3);
       expect(hits('/moved?who=model')).toBeGreaterThanOrEqual(3);
@@ -313,15 +309,14 @@ describe.skipIf(!RUN_BROWSER_TESTS)('a real Chromium EventSource, compared with 
     });
 
     it('a connection closed before any response: Chromium sends the first attempt twice (one network-level retry); the model once', async () => {
-      const server = await startServer((_req, res) => res.socket?.destroy());
-      const run = await both(server, '/events');
-      try {
-        await waitFor('both failed once', () => run.history.count('close') === 2);
-        await sleep(500);
-      } finally {
-        await run.stop();
-        await server.close();
-      }
+      const run = await observe(
+        (_req, res) => res.socket?.destroy(),
+        '/events',
+        async (live) => {
+          await waitFor('both failed once', () => live.history.count('close') === 2);
+          await sleep(500);
+        },
+      );
       // One attempt each in the history. (The model writes its reconnect-wait when it decides; Chromium's
       // is measured, so it is written only once the next attempt starts, 3 s later.)
       expect(summary(run.history, CHROMIUM)).toEqual([
@@ -340,26 +335,26 @@ describe.skipIf(!RUN_BROWSER_TESTS)('a real Chromium EventSource, compared with 
       expect(recordsOf(run.history, CHROMIUM).find((r) => r.kind === 'close')).toMatchObject({
         detail: 'net::ERR_EMPTY_RESPONSE',
       });
-      expect(server.hits.get('/events?who=chromium')).toBe(2);
-      expect(server.hits.get('/events?who=model')).toBe(1);
+      expect(run.hits.get('/events?who=chromium')).toBe(2);
+      expect(run.hits.get('/events?who=model')).toBe(1);
     });
 
     it('a silent stream stays open in Chromium (no idle timeout); the model with a watchdog calls it stalled', async () => {
-      const server = await startServer((_req, res) => {
-        sse(res);
-        res.write('retry: 100\n\n'); // then silence: no events, no heartbeats
-      });
-      const run = await both(server, '/events', { heartbeatMs: 100, stallMultiple: 3 });
-      try {
-        await waitFor('the model stalled twice', () => {
-          const closes = recordsOf(run.history, MODEL).filter((r) => r.kind === 'close');
-          return closes.length >= 2;
-        });
-        expect(run.group.state(CHROMIUM)).toBe('open');
-      } finally {
-        await run.stop();
-        await server.close();
-      }
+      const run = await observe(
+        (_req, res) => {
+          sse(res);
+          res.write('retry: 100\n\n'); // then silence: no events, no heartbeats
+        },
+        '/events',
+        async (live) => {
+          await waitFor('the model stalled twice', () => {
+            const closes = recordsOf(live.history, MODEL).filter((r) => r.kind === 'close');
+            return closes.length >= 2;
+          });
+          expect(live.group.state(CHROMIUM)).toBe('open');
+        },
+        { heartbeatMs: 100, stallMultiple: 3 },
+      );
       expect(summary(run.history, CHROMIUM)).toEqual([
         'subscriber',
         'connect #1 lei=""',

@@ -6,11 +6,7 @@
  */
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchChromium,
-  openChromiumGroup,
-  type ChromiumBrowser,
-} from '../../../harness/client/chromium/index.ts';
+import { openChromiumGroup } from '../../../harness/client/chromium/index.ts';
 import { createRunClock } from '../../../harness/history/clock.ts';
 import { encodePayload } from '../../../harness/history/payload.ts';
 import type { RecordOf } from '../../../harness/history/records.ts';
@@ -18,17 +14,17 @@ import { History } from '../../../harness/history/store.ts';
 import { createSseServer, type SseServer } from '../../../server/app.ts';
 import { createMemoryLogger } from '../../../server/logger.ts';
 import {
-  modelAgent,
   recordsOf,
   RUN_BROWSER_TESTS,
   startModel,
   startRelay,
+  useBrowser,
   waitFor,
   type Relay,
 } from './fixtures.ts';
 
 const clock = createRunClock();
-let browser: ChromiumBrowser;
+const browser = useBrowser();
 let server: SseServer;
 let relay: Relay;
 let seq = 0;
@@ -44,13 +40,10 @@ beforeAll(async () => {
   });
   const base = await server.listen();
   relay = await startRelay(Number(new URL(base).port));
-  browser = await launchChromium();
 });
 afterAll(async () => {
-  await browser?.stop();
   await relay?.close();
   await server?.close();
-  await modelAgent.close();
 });
 
 async function publish(topic: string): Promise<string> {
@@ -73,7 +66,7 @@ describe.skipIf(!RUN_BROWSER_TESTS)('Chromium against the reference server', () 
   it('receives a topic with ids and payload fields, and after a cut resumes by the Last-Event-ID it sent: nothing lost, nothing twice', async () => {
     const history = new History();
     const group = await openChromiumGroup({
-      browser,
+      browser: browser(),
       url: `${relay.base}/events`,
       count: 2,
       firstSub: 1,
@@ -138,7 +131,7 @@ describe.skipIf(!RUN_BROWSER_TESTS)('Chromium against the reference server', () 
   it('an unknown id in ?lastEventId= gets the explicit reset, recorded as a reset', async () => {
     const history = new History();
     const group = await openChromiumGroup({
-      browser,
+      browser: browser(),
       url: `${relay.base}/events?lastEventId=no-such-id`,
       count: 1,
       history,
