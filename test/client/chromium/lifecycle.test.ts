@@ -198,6 +198,41 @@ describe.skipIf(!RUN_BROWSER_TESTS)('a real Chromium EventSource, compared with 
     for (const sub of [CHROMIUM, MODEL]) expect(summary(run.history, sub)).toContain('connect #2 lei="é✓-1"');
   });
 
+  it('tracks the last event id by the parsing rules, like the model: id-only blocks count, NUL ids and a cut-off event do not', async () => {
+    const run = await observe(
+      (_req, res, hit) => {
+        sse(res);
+        if (hit > 1) return void res.write('retry: 60000\n\n');
+        res.end(
+          'retry: 50\nid: a1\ndata: x\n\nid: bad\0id\ndata: y\n\nid: only-id\n\nid: cut\ndata: partial',
+        );
+      },
+      '/events',
+      async (live) => {
+        await waitFor('both reconnected', () => live.history.count('connect') === 4);
+      },
+    );
+    const expected = [
+      'subscriber',
+      'connect #1 lei=""',
+      'response 200 text/event-stream',
+      'first-byte',
+      'retry 50',
+      'event message id=a1',
+      'event message id=a1',
+      'close eof',
+      'reconnect-wait',
+      'connect #2 lei="only-id"',
+      'response 200 text/event-stream',
+      'first-byte',
+      'retry 60000',
+      'close aborted',
+      'unsubscribe',
+    ];
+    expect(summary(run.history, CHROMIUM)).toEqual(expected);
+    expect(summary(run.history, MODEL)).toEqual(expected);
+  });
+
   describe('stops for good (give-up) on a refused response, like the model', () => {
     const refusals: Array<[string, (res: ServerResponse) => void, string[]]> = [
       [
