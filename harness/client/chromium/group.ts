@@ -131,9 +131,16 @@ export async function openChromiumGroup(o: ChromiumGroupOptions): Promise<Chromi
     typeof o.topics === 'function' ? o.topics(sub) : (o.topics ?? []);
 
   const pages: ClientPage[] = [];
+  // The browser went away (crashed, killed): every attempt in flight ends as an error, now.
+  const onDisconnect = (): void => {
+    const t = o.clock.now();
+    for (const tracker of trackers.values()) tracker.onPageGone(t, 'the browser disconnected');
+  };
+  o.browser.playwright.on('disconnected', onDisconnect);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
+      o.browser.playwright.off('disconnected', onDisconnect);
       for (const t of trackers.values()) t.beginStop();
       await Promise.all(pages.map((p) => p.closeSources().catch(() => undefined)));
       // Let the browser report its cancellations (CDP timestamps), then close what is left now.

@@ -11,9 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openChromiumGroup } from '../../../harness/client/chromium/group.ts';
 import { ChromiumLaunchError, launchChromium } from '../../../harness/client/chromium/launch.ts';
 import { processGroupUsage } from '../../../harness/client/chromium/process-usage.ts';
-import { RUN_BROWSER_TESTS, waitFor } from './fixtures.ts';
+import { createRunClock } from '../../../harness/history/clock.ts';
+import { History } from '../../../harness/history/store.ts';
+import { RUN_BROWSER_TESTS, startServer, waitFor } from './fixtures.ts';
 
 let parent: string;
 beforeEach(async () => {
@@ -84,6 +87,37 @@ describe.skipIf(!RUN_BROWSER_TESTS)('a running browser', () => {
     }
     await browser.stop(); // idempotent
     expect(processGroupUsage(browser.pid).processes).toBe(0);
+    expect(await readdir(parent)).toEqual([]);
+  });
+
+  it('crashing under a group: attempts in flight close as errors at once, and stop() still ends every subscriber', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(': open\n\n');
+    });
+    const browser = await launchChromium({ tempDir: parent });
+    const history = new History();
+    try {
+      const group = await openChromiumGroup({
+        browser,
+        url: `${server.base}/events`,
+        count: 3,
+        history,
+        clock: createRunClock(),
+      });
+      await waitFor('three open', () => group.counters.connected === 3);
+      process.kill(-browser.pid, 'SIGKILL');
+      await waitFor('three closes', () => history.count('close') === 3);
+      expect([...history.ofKind('close')].map((c) => [c.reason, c.detail])).toEqual(
+        Array(3).fill(['error', 'the browser disconnected']),
+      );
+      await group.stop();
+      expect(history.count('unsubscribe')).toBe(3);
+      expect(group.counters.connected).toBe(0);
+    } finally {
+      await browser.stop();
+      await server.close();
+    }
     expect(await readdir(parent)).toEqual([]);
   });
 
