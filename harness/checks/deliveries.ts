@@ -37,6 +37,7 @@ const LIVE_MARGIN_MS = 1000;
 
 export interface SilentGapClasses {
   live: number;
+  heldBack: number;
   atSetup: number;
   noLastEventId: number;
   notReplayed: number;
@@ -329,7 +330,14 @@ function analyze(records: readonly HistoryRecord[], ctx: CheckContext): Delivery
   }
 
   // Expectations, subscriber by subscriber, and why each miss happened.
-  const silent: SilentGapClasses = { live: 0, atSetup: 0, noLastEventId: 0, notReplayed: 0, afterRestart: 0 };
+  const silent: SilentGapClasses = {
+    live: 0,
+    heldBack: 0,
+    atSetup: 0,
+    noLastEventId: 0,
+    notReplayed: 0,
+    afterRestart: 0,
+  };
   let expected = 0;
   let delivered = 0;
   let silentGaps = 0;
@@ -443,10 +451,14 @@ function classifySilent(
       out.atSetup++;
       return;
     }
-    // Skipped on a healthy stream: it went on to deliver later events, or lived long enough to carry it.
-    const later = (s.maxRankOnConn[k] ?? -1) > rank;
-    if (c.open && (later || c.closeT === undefined || c.closeT >= ackT + LIVE_MARGIN_MS)) {
+    // Skipped on a healthy stream: it went on to deliver later events. Held back: it lived long
+    // enough to carry it but delivered nothing after it (a buffer, a compressor, a stuck stream).
+    if (c.open && (s.maxRankOnConn[k] ?? -1) > rank) {
       out.live++;
+      return;
+    }
+    if (c.open && (c.closeT === undefined || c.closeT >= ackT + LIVE_MARGIN_MS)) {
+      out.heldBack++;
       return;
     }
   }

@@ -21,8 +21,9 @@ export const MEASUREMENTS = {
     'publishes subscribers had to receive, summed over subscribers (= delivered + silent + declared)',
   'delivery.delivered': 'expected publishes that arrived (first arrivals)',
   'delivery.silentGaps': 'expected publishes that never arrived and no reset declared gone',
-  'delivery.silentGaps.live':
-    'silent gaps published while the subscriber had a healthy open stream: skipped on a live stream',
+  'delivery.silentGaps.live': 'silent gaps skipped on a live stream: it went on to deliver later events',
+  'delivery.silentGaps.heldBack':
+    'silent gaps published on an open stream that lived on but delivered nothing after them (held back)',
   'delivery.silentGaps.atSetup':
     'silent gaps published while the delivering stream was being set up (connect .. response + setupWindowMs)',
   'delivery.silentGaps.noLastEventId':

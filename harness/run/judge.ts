@@ -98,7 +98,10 @@ export function skippedResult(plan: RunPlan): ScenarioResult {
 export function inTimeOrder(records: readonly HistoryRecord[]): readonly HistoryRecord[] {
   for (let i = 1; i < records.length; i++) {
     if (records[i]!.t < records[i - 1]!.t) {
-      return records.map((r, k) => [r, k] as const).sort((a, b) => a[0].t - b[0].t || a[1] - b[1]).map(([r]) => r);
+      return records
+        .map((r, k) => [r, k] as const)
+        .sort((a, b) => a[0].t - b[0].t || a[1] - b[1])
+        .map(([r]) => r);
     }
   }
   return records;
