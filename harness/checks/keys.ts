@@ -44,11 +44,11 @@ export const MEASUREMENTS = {
   'delivery.replaysBeforeResumePoint':
     'reconnects whose first event is older than the event their Last-Event-ID named (replay from too early)',
   'delivery.reorders':
-    'first arrivals out of order: against real time (acknowledged before another was sent) or against the order other subscribers saw',
+    'reorders.realTime + reorders.inconsistent: arrivals against real time, and events the fleet saw in contradicting orders',
   'delivery.reorders.realTime':
     'first arrivals after an event that was published only after they were acknowledged',
   'delivery.reorders.inconsistent':
-    'first arrivals in an order that contradicts the order the rest of the fleet saw',
+    'events the fleet saw in contradicting orders (on a cycle of "arrived before" across subscribers)',
   'delivery.subscribersWithLoss': 'subscribers with at least one silent gap',
   'delivery.subscribersNeverOpened':
     'subscribers that never had an open stream (nothing is expected of them)',

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { inTimeOrder, judge, skippedResult } from '../../harness/run/judge.ts';
 import { planScenario } from '../../harness/run/plan.ts';
 import { parseScenario, type ScenarioInput } from '../../harness/run/scenario.ts';
+import type { HistoryRecord } from '../../harness/history/records.ts';
 import { HistoryBuilder } from '../checks/build-history.ts';
 
 const plan = (o: Partial<ScenarioInput> = {}) =>
@@ -93,14 +94,19 @@ describe('judge', () => {
 });
 
 describe('inTimeOrder', () => {
-  it('puts late-appended records (a real browser) on one timeline, keeping each subscriber\'s order', () => {
-    const late = [
+  it("puts late-appended records (a real browser) on one timeline, keeping each subscriber's order", () => {
+    const late: HistoryRecord[] = [
       { kind: 'heartbeat' as const, t: 10, sub: 1 },
       { kind: 'heartbeat' as const, t: 30, sub: 1 },
       { kind: 'heartbeat' as const, t: 20, sub: 2 }, // appended late
       { kind: 'heartbeat' as const, t: 20, sub: 1 },
     ];
-    expect(inTimeOrder(late).map((r) => `${r.sub}@${r.t}`)).toEqual(['1@10', '2@20', '1@20', '1@30']);
+    expect(inTimeOrder(late).map((r) => `${'sub' in r ? r.sub : '-'}@${r.t}`)).toEqual([
+      '1@10',
+      '2@20',
+      '1@20',
+      '1@30',
+    ]);
     const sorted = late.slice(0, 2);
     expect(inTimeOrder(sorted)).toBe(sorted); // already in order: no copy
   });
