@@ -107,10 +107,17 @@ export async function planImages(docker: Docker, options: PlanOptions = {}): Pro
   );
   const nodeBinary = options.nodeBinary ?? process.execPath;
   let toxiproxyBinary = '';
+  let problem: string | undefined;
   if (source === 'local') {
     if (process.platform !== 'linux')
-      throw new Error(`local images are built on Linux only (this is ${process.platform})`);
-    toxiproxyBinary = (await locateToxiproxy()).path;
+      problem = `local images are built on Linux only (this is ${process.platform})`;
+    toxiproxyBinary = await locateToxiproxy().then(
+      (t) => t.path,
+      (err: Error) => {
+        problem ??= err.message.replace(/^toxiproxy: /, '');
+        return '';
+      },
+    );
   }
   const r = await recipes(source, { toxiproxyBinary, nodeBinary, root: options.root });
   const want = options.want ?? STACK;
@@ -126,10 +133,9 @@ export async function planImages(docker: Docker, options: PlanOptions = {}): Pro
   const missing: LocalImage[] = [];
   for (const i of order) if (!(await has(i))) missing.push(i);
 
-  let problem: string | undefined;
   if (source === 'local' && missing.includes('base')) {
     const cached = existsSync(join(options.cacheDir ?? cacheDir(), 'base', `rootfs-${r.base.hash}.tar`));
-    if (!cached) problem = rootfsUnavailable();
+    if (!cached) problem ??= rootfsUnavailable();
   }
   if (
     source === 'local' &&
@@ -137,7 +143,9 @@ export async function planImages(docker: Docker, options: PlanOptions = {}): Pro
     nodeBinary === process.execPath &&
     nodeTooOld(process.version)
   )
-    problem = `the node image copies this machine's node, ${process.version}; it needs >= ${MIN_NODE.join('.')}`;
+    problem ??= `the node image copies this machine's node, ${process.version}; it needs >= ${MIN_NODE.join('.')}`;
+  // A problem matters only when something is missing (a present toxiproxy image needs no binary).
+  if (!missing.length) problem = undefined;
   return { source, why, refs: stackRefs(r), recipes: r, missing, ...(problem ? { problem } : {}) };
 }
 

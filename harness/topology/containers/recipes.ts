@@ -92,7 +92,12 @@ export async function recipes(source: ImageSource, inputs: ImageInputs): Promise
     nginx: local ? make('nginx', [base.ref], ['base']) : official('nginx', OFFICIAL_IMAGES.nginx),
     sshd: local ? make('sshd', [base.ref], ['base']) : official('sshd', OFFICIAL_IMAGES.sshd),
     toxiproxy: local
-      ? make('toxiproxy', [base.ref, await fileDigest(inputs.toxiproxyBinary)], ['base'])
+      ? make(
+          'toxiproxy',
+          // Without the binary the image can be neither named nor built: a tag that never exists.
+          [base.ref, inputs.toxiproxyBinary ? await fileDigest(inputs.toxiproxyBinary) : 'binary-missing'],
+          ['base'],
+        )
       : official('toxiproxy', OFFICIAL_IMAGES.toxiproxy),
     server: make('server', serverParts, local ? ['node'] : []),
   };
