@@ -34,6 +34,7 @@ import { dockerClient, endpointOf, type Docker } from './containers/image-store.
 import { newRunId, runLabels } from './containers/labels.ts';
 import { ensureImages, planImages } from './containers/provision.ts';
 import type { StackImage } from './containers/recipes.ts';
+import { withPortRetry } from './containers/port-retry.ts';
 import { guardRun, releaseRun, sweepRun, sweepStale } from './containers/sweep.ts';
 import { startContainerTarget } from './containers/target-container.ts';
 import { loadTestcontainers } from './containers/testcontainers-env.ts';
@@ -174,14 +175,16 @@ export async function startContainersTopology(options: StartOptions): Promise<To
         `starting ${refs.server}`,
         () => '',
         () =>
-          startContainerTarget({
-            docker,
-            image: refs.server,
-            network: networkName,
-            labels: labels('target'),
-            options: target.options,
-            signal,
-          }),
+          withPortRetry(() =>
+            startContainerTarget({
+              docker,
+              image: refs.server,
+              network: networkName,
+              labels: labels('target'),
+              options: target.options,
+              signal,
+            }),
+          ),
       );
       cleanups.push(t.stop);
       tgt = t;
@@ -222,15 +225,17 @@ export async function startContainersTopology(options: StartOptions): Promise<To
       `starting ${refs.toxiproxy}`,
       () => toxiLog.text,
       () =>
-        new GenericContainer(refs.toxiproxy)
-          .withNetworkMode(networkName)
-          .withNetworkAliases('toxiproxy')
-          .withExposedPorts(PORTS.api, PORTS.edge, PORTS['edge-b'])
-          .withLabels(labels('toxiproxy'))
-          .withLogConsumer(collect(toxiLog))
-          // The official image has no shell: port and exec based waits fail; the API answers when it is up.
-          .withWaitStrategy(Wait.forHttp('/version', PORTS.api))
-          .start(),
+        withPortRetry(() =>
+          new GenericContainer(refs.toxiproxy)
+            .withNetworkMode(networkName)
+            .withNetworkAliases('toxiproxy')
+            .withExposedPorts(PORTS.api, PORTS.edge, PORTS['edge-b'])
+            .withLabels(labels('toxiproxy'))
+            .withLogConsumer(collect(toxiLog))
+            // The official image has no shell: port and exec based waits fail; the API answers when it is up.
+            .withWaitStrategy(Wait.forHttp('/version', PORTS.api))
+            .start(),
+        ),
     );
     cleanups.push(() => toxiC.stop());
     const host = toxiC.getHost();
@@ -252,16 +257,18 @@ export async function startContainersTopology(options: StartOptions): Promise<To
       `starting ${refs.nginx}`,
       () => nginxLog.text,
       () =>
-        new GenericContainer(refs.nginx)
-          .withNetworkMode(networkName)
-          .withNetworkAliases('nginx')
-          .withExposedPorts(PORTS.nginx)
-          .withLabels(labels('nginx'))
-          .withCopyContentToContainer([{ content: config, target: CONF }])
-          .withCommand(['nginx', '-c', CONF, '-g', 'daemon off;'])
-          .withLogConsumer(collect(nginxLog))
-          .withWaitStrategy(Wait.forHttp('/__sse_chaos/nginx', PORTS.nginx))
-          .start(),
+        withPortRetry(() =>
+          new GenericContainer(refs.nginx)
+            .withNetworkMode(networkName)
+            .withNetworkAliases('nginx')
+            .withExposedPorts(PORTS.nginx)
+            .withLabels(labels('nginx'))
+            .withCopyContentToContainer([{ content: config, target: CONF }])
+            .withCommand(['nginx', '-c', CONF, '-g', 'daemon off;'])
+            .withLogConsumer(collect(nginxLog))
+            .withWaitStrategy(Wait.forHttp('/__sse_chaos/nginx', PORTS.nginx))
+            .start(),
+        ),
     );
     cleanups.push(() => nginxC.stop());
     const nginxAddress = `${nginxC.getHost()}:${nginxC.getMappedPort(PORTS.nginx)}`;

@@ -4,11 +4,12 @@
  * container: SIGTERM/SIGKILL are `docker kill --signal`, restart is `docker start` of the same
  * container, so its /data volume (the file journal) and its host port survive, like a local restart.
  */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { StartedTestContainer } from 'testcontainers';
 import type { TargetControl } from '../topology.ts';
-import { freePort } from '../ports.ts';
 import { httpGet, waitUntil, withTimeout } from '../readiness.ts';
 import { referenceArgs } from '../target-local.ts';
 import type { ReferenceOptions } from '../target.ts';
@@ -39,6 +40,37 @@ export function exitFromStatus(status: number): Exit {
   return { code: status, signal: null };
 }
 
+/** True when nothing listens on `port` on any interface (Docker publishes on 0.0.0.0). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen({ port, host: '0.0.0.0', exclusive: true }, () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A host port for the server that stays ours while the container is down for a restart: below the
+ * kernel's ephemeral range, so no outgoing connection on the machine can take it meanwhile (only a
+ * process binding that very port could).
+ */
+export async function stableHostPort(random = Math.random): Promise<number> {
+  let low = 32768;
+  try {
+    low =
+      Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;
+  } catch {
+    // Not Linux: the common default.
+  }
+  const from = Math.max(1024, Math.min(20_000, low - 2_000));
+  for (let i = 0; i < 50; i++) {
+    const port = from + Math.floor(random() * (low - from));
+    if (await portFree(port)) return port;
+  }
+  throw new Error(`no free port between ${from} and ${low} for the server container`);
+}
+
 /** The server's flags inside its container: all interfaces, the image's port, the journal in /data. */
 export function containerServerArgs(options: ReferenceOptions): string[] {
   const args = referenceArgs(options, SERVER_PORT, '/data/events.log');
@@ -62,7 +94,7 @@ export async function startContainerTarget(opts: {
     });
   };
   // A fixed host port: `docker start` after a kill keeps it, so the publish URL stays valid.
-  const hostPort = await freePort();
+  const hostPort = await stableHostPort();
   const container = await new GenericContainer(opts.image)
     .withNetworkMode(opts.network)
     .withNetworkAliases(SERVER_ALIAS)
