@@ -203,17 +203,20 @@ function debVersion(versions: string, pkg: string): string {
 }
 
 /**
- * Prepared production dependencies for the server image, made once per lockfile with the host's
- * npm (which is configured for this machine's network) and reused until package-lock.json changes.
+ * The server image's build context for local builds: a persistent folder in the cache whose
+ * prod-deps/ holds the production dependencies, installed once per lockfile with the host's npm
+ * (which is configured for this machine's network) and reused until package.json or
+ * package-lock.json change. Persistent because copying ~10,000 files costs more than the build.
  */
-async function prodDeps(ctx: BuildContext, contextDir: string): Promise<void> {
+async function serverContext(ctx: BuildContext): Promise<string> {
   const lock = readFileSync(join(ctx.root, 'package-lock.json'), 'utf8');
   const pkg = readFileSync(join(ctx.root, 'package.json'), 'utf8');
-  const depsDir = join(ctx.cache, 'prod-deps');
-  const stamp = join(depsDir, '.inputs');
+  const dir = join(ctx.cache, 'server-context');
+  const depsDir = join(dir, 'prod-deps');
+  const stamp = join(dir, 'prod-deps.inputs');
   const inputs = `${pkg}\n${lock}`;
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== inputs) {
-    rmSync(depsDir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
     mkdirSync(depsDir, { recursive: true });
     writeFileSync(join(depsDir, 'package.json'), pkg);
     writeFileSync(join(depsDir, 'package-lock.json'), lock);
@@ -222,23 +225,22 @@ async function prodDeps(ctx: BuildContext, contextDir: string): Promise<void> {
     const res = await runCommand(
       npm,
       ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'],
-      {
-        cwd: depsDir,
-        timeoutMs: 10 * 60_000,
-      },
+      { cwd: depsDir, timeoutMs: 10 * 60_000 },
     );
     if (res.code !== 0)
       throw new Error(`npm ci --omit=dev failed (exit ${res.code}):\n${lastLines(res.output)}`);
     writeFileSync(stamp, inputs);
   }
-  cpSync(join(depsDir, 'node_modules'), join(contextDir, 'prod-deps', 'node_modules'), { recursive: true });
+  rmSync(join(dir, 'server'), { recursive: true, force: true });
+  return dir;
 }
 
 async function buildOne(ctx: BuildContext, image: LocalImage): Promise<string> {
   const { docker, plan, root, log } = ctx;
   const r = plan.recipes[image];
   const source = plan.source;
-  const dir = freshDir(join(ctx.cache, 'build'), `${image}-`);
+  const persistent = image === 'server' && source === 'local';
+  const dir = persistent ? await serverContext(ctx) : freshDir(join(ctx.cache, 'build'), `${image}-`);
   try {
     const dockerfile = 'Dockerfile';
     copyFileSync(join(root, r.dockerfile), join(dir, dockerfile));
@@ -247,10 +249,10 @@ async function buildOne(ctx: BuildContext, image: LocalImage): Promise<string> {
     let version: string;
     const base = plan.recipes.base.ref;
     if (image === 'base') {
+      const t0 = performance.now();
       const rootfs = await ensureRootfs(ctx.cache, r.hash, log);
-      log(
-        `base: rootfs ${rootfs.made ? 'made' : 'cached'} (${(rootfs.bytes / 1e6).toFixed(0)} MB) ${rootfs.path}`,
-      );
+      const made = rootfs.made ? `made in ${((performance.now() - t0) / 1000).toFixed(1)} s` : 'cached';
+      log(`base: rootfs ${made} (${(rootfs.bytes / 1e6).toFixed(0)} MB) ${rootfs.path}`);
       const nginx = debVersion(rootfs.versions, 'nginx-light');
       if (!nginx.startsWith('1.22.'))
         throw new Error(
@@ -267,10 +269,7 @@ async function buildOne(ctx: BuildContext, image: LocalImage): Promise<string> {
       copyFileSync(join(root, 'package.json'), join(dir, 'package.json'));
       copyFileSync(join(root, 'package-lock.json'), join(dir, 'package-lock.json'));
       src.push('server', 'package.json', 'package-lock.json');
-      if (source === 'local') {
-        await prodDeps(ctx, dir);
-        src.push('prod-deps');
-      }
+      if (persistent) src.push('prod-deps/node_modules'); // COPY prod-dep[s] ./ -> /app/node_modules
       buildargs.NODE_IMAGE = plan.recipes.node.ref;
       version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
     } else {
@@ -300,7 +299,7 @@ async function buildOne(ctx: BuildContext, image: LocalImage): Promise<string> {
     });
     return version;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!persistent) rmSync(dir, { recursive: true, force: true });
   }
 }
 
