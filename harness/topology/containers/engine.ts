@@ -71,7 +71,9 @@ export async function startEngine(options: StartEngineOptions): Promise<StartEng
   if (!options.socket) delete env.DOCKER_HOST;
   const endpoint = dockerEndpoint(env);
   if (await pingEngine(endpoint, 2_000)) {
-    log(`engine: already answering at ${options.socket ?? '/var/run/docker.sock'} (not started by us)`);
+    const ours = readEngineRecord(options.stateDir);
+    const by = ours && isDockerd(ours.pid) ? `pid ${ours.pid}, started here earlier` : 'not started by us';
+    log(`engine: already answering at ${options.socket ?? '/var/run/docker.sock'} (${by})`);
     return {
       started: false,
       installed: false,
