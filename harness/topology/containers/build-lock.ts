@@ -6,15 +6,7 @@
 import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from './process-alive.ts';
 
 /** Runs `fn` holding `<dir>/build.lock`; waits up to `timeoutMs` for another live holder. */
 export async function withBuildLock<T>(
@@ -36,7 +28,7 @@ export async function withBuildLock<T>(
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = Number(readFileSafe(path));
-      if (!Number.isInteger(holder) || holder <= 0 || !alive(holder)) {
+      if (!Number.isInteger(holder) || holder <= 0 || !processAlive(holder)) {
         rmSync(path, { force: true }); // Stale: its owner died mid-build.
         continue;
       }

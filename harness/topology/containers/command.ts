@@ -4,8 +4,8 @@
  * interrupted (it runs in our process group, so a terminal Ctrl-C reaches it too).
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter } from 'node:path';
+import { onPath } from '../binaries.ts';
 
 export interface CommandResult {
   code: number;
@@ -59,24 +59,9 @@ export function runCommand(
   });
 }
 
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** First executable named `name` on PATH or in the sbin folders (root tools live there). */
 export function findTool(name: string, env = process.env): string | undefined {
-  const dirs = [
-    ...(env.PATH ?? '').split(delimiter).filter(Boolean),
-    '/usr/sbin',
-    '/sbin',
-    '/usr/local/sbin',
-  ];
-  return dirs.map((d) => join(d, name)).find(isExecutable);
+  return onPath(name, [env.PATH ?? '', '/usr/sbin', '/sbin', '/usr/local/sbin'].join(delimiter))[0];
 }
 
 /** The last `n` lines of a command's output, for an error message. */

@@ -20,6 +20,7 @@ import {
   type DockerEndpoint,
 } from './docker-http.mjs';
 import { LABEL, parseOwner } from './labels.ts';
+import { processAlive } from './process-alive.ts';
 
 let sweeper: ChildProcess | undefined;
 let sweeperEndpoint = '';
@@ -72,22 +73,13 @@ export function sweepRun(runId: string, endpoint: DockerEndpoint) {
   return removeByLabels(endpoint, [`${LABEL.run}=${runId}`]);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes every run whose owner on this host is no longer alive. Runs of other hosts sharing the
  * engine (a remote DOCKER_HOST) are never touched: we cannot tell whether their owner lives.
  */
 export async function sweepStale(
   endpoint: DockerEndpoint | undefined = dockerEndpoint(),
-  isAlive: (pid: number) => boolean = alive,
+  isAlive: (pid: number) => boolean = processAlive,
   host = hostname(),
 ): Promise<{ containers: string[]; networks: string[] }> {
   const removed = { containers: [] as string[], networks: [] as string[] };
