@@ -327,13 +327,27 @@ export async function ensureImages(options: EnsureOptions = {}): Promise<Provisi
         for (const image of plan.missing) {
           const t0 = performance.now();
           const r = plan.recipes[image];
-          if (plan.source === 'official' && image !== 'server') {
-            log(`${image}: pulling ${r.ref}`);
-            await pullImage(docker, r.ref);
-            rows.push({ image, ref: r.ref, status: 'pulled', ms: performance.now() - t0 });
-          } else {
-            const version = await buildOne(ctx, image);
-            rows.push({ image, ref: r.ref, status: 'built', ms: performance.now() - t0, detail: version });
+          const pull = plan.source === 'official' && image !== 'server';
+          try {
+            if (pull) {
+              log(`${image}: pulling ${r.ref}`);
+              await pullImage(docker, r.ref);
+              rows.push({ image, ref: r.ref, status: 'pulled', ms: performance.now() - t0 });
+            } else {
+              const version = await buildOne(ctx, image);
+              rows.push({ image, ref: r.ref, status: 'built', ms: performance.now() - t0, detail: version });
+            }
+          } catch (err) {
+            const hint =
+              plan.source === 'official'
+                ? ' (no registry reachable? SSE_CHAOS_IMAGES=local builds them here)'
+                : '';
+            throw new Error(
+              `${pull ? 'pulling' : 'building'} ${image} (${r.ref}): ${(err as Error).message}${hint}`,
+              {
+                cause: err,
+              },
+            );
           }
           log(`${image}: ${rows.at(-1)!.status} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
         }
