@@ -12,7 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { referenceTarget, startTopology, type Topology } from '../../harness/topology/index.ts';
+import {
+  InfrastructureError,
+  parseTarget,
+  referenceTarget,
+  startTopology,
+  type Topology,
+} from '../../harness/topology/index.ts';
 import { locateToxiproxy } from '../../harness/topology/binaries.ts';
 import {
   listContainers,
@@ -174,39 +180,58 @@ describe.skipIf(!engine.ready)(
       expect(await ownedBy(ownerId())).toEqual({ containers: 0, networks: 0, roles: [] });
     }, 120_000);
 
-    it('the sweeper removes a run whose owner was SIGKILLed', async () => {
-      const script = fileURLToPath(new URL('./fixtures/containers-owner.ts', import.meta.url));
-      const child = spawn(process.execPath, ['--import', 'tsx', script], {
-        stdio: ['ignore', 'pipe', 'pipe'],
+    it('a stack that fails half-way leaves nothing behind (its network is up when the target fails)', async () => {
+      const failing = parseTarget({
+        kind: 'command',
+        command: [process.execPath, '-e', 'console.error("boom: cannot bind"); process.exit(3)'],
+        streamPath: '/events',
+        publish: { path: '/publish' },
       });
-      let out = '';
-      let err = '';
-      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-      try {
-        const started = await new Promise<{ pid: number }>((resolve, reject) => {
-          child.stdout.on('data', (c: Buffer) => {
-            out += c.toString();
-            const line = out.split('\n').find((l) => l.startsWith('{'));
-            if (line && out.includes('\n')) resolve(JSON.parse(line) as { pid: number });
-          });
-          void exited.then(() => reject(new Error(`fixture exited before starting: ${err}`)));
+      const err = await startTopology({ profile: 'good', target: failing, runtime: 'containers' }).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(InfrastructureError);
+      expect((err as Error).message).toContain('boom: cannot bind');
+      expect(await ownedBy(ownerId())).toEqual({ containers: 0, networks: 0, roles: [] });
+    });
+
+    it.each(['SIGKILL', 'SIGINT'] as const)(
+      'the sweeper removes a run whose owner died of %s',
+      async (signal) => {
+        const script = fileURLToPath(new URL('./fixtures/containers-owner.ts', import.meta.url));
+        const child = spawn(process.execPath, ['--import', 'tsx', script], {
+          stdio: ['ignore', 'pipe', 'pipe'],
         });
-        const owner = ownerId(started.pid);
-        expect((await ownedBy(owner)).containers).toBe(3);
-        process.kill(started.pid, 'SIGKILL');
-        await exited;
-        const deadline = Date.now() + 30_000;
-        let left = await ownedBy(owner);
-        while ((left.containers || left.networks) && Date.now() < deadline) {
-          await sleep(250);
-          left = await ownedBy(owner);
+        let out = '';
+        let err = '';
+        child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+        const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+        try {
+          const started = await new Promise<{ pid: number }>((resolve, reject) => {
+            child.stdout.on('data', (c: Buffer) => {
+              out += c.toString();
+              const line = out.split('\n').find((l) => l.startsWith('{'));
+              if (line && out.includes('\n')) resolve(JSON.parse(line) as { pid: number });
+            });
+            void exited.then(() => reject(new Error(`fixture exited before starting: ${err}`)));
+          });
+          const owner = ownerId(started.pid);
+          expect((await ownedBy(owner)).containers).toBe(3);
+          process.kill(started.pid, signal);
+          await exited;
+          const deadline = Date.now() + 30_000;
+          let left = await ownedBy(owner);
+          while ((left.containers || left.networks) && Date.now() < deadline) {
+            await sleep(250);
+            left = await ownedBy(owner);
+          }
+          expect(left).toEqual({ containers: 0, networks: 0, roles: [] });
+        } finally {
+          child.kill('SIGKILL');
         }
-        expect(left).toEqual({ containers: 0, networks: 0, roles: [] });
-      } finally {
-        child.kill('SIGKILL');
-      }
-    }, 120_000);
+      },
+      120_000,
+    );
 
     it('a stale sweep removes what an owner that no longer lives left behind', async () => {
       const deadOwner = ownerId(2 ** 22 + 12345); // Above pid_max's default: never alive.

@@ -4,7 +4,7 @@
  * seconds. One tarball for every local image: Debian 12 minbase + nginx-light (1.22, the same build
  * as the local runtime's nginx) + openssh-server (the tunnel to host targets).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { aptInstall, canAptInstall } from './apt.ts';
 import { findTool, lastLines, runCommand } from './command.ts';
@@ -66,6 +66,8 @@ export async function ensureRootfs(
   if (problem) throw new Error(problem);
   if (!findTool('mmdebstrap')) await aptInstall(['mmdebstrap'], log);
   mkdirSync(dir, { recursive: true });
+  // Callers hold the build lock: a .tmp here is the remains of an interrupted mmdebstrap (~150 MB).
+  for (const f of readdirSync(dir)) if (f.endsWith('.tmp')) rmSync(join(dir, f), { force: true });
   const tmp = join(dir, `rootfs-${hash}.tar.${process.pid}.tmp`);
   const args = mmdebstrapArgs(tmp, versionsPath(path));
   log(`base: $ mmdebstrap ${args.join(' ')}`);

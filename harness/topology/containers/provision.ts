@@ -323,6 +323,8 @@ export async function ensureImages(options: EnsureOptions = {}): Promise<Provisi
       cache,
       async () => {
         plan = await planImages(docker, { ...options, cacheDir: cache }); // Another process may have built them.
+        // Holding the lock, anything in build/ was left by an interrupted build.
+        rmSync(join(cache, 'build'), { recursive: true, force: true });
         const ctx: BuildContext = { docker, cache, root, plan, nodeBinary, log };
         for (const image of plan.missing) {
           const t0 = performance.now();
