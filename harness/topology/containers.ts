@@ -1,10 +1,15 @@
 /**
- * The containers runtime (testcontainers 11): toxiproxy and nginx in containers on one network, the
- * target as a host process reached through `exposeHostPorts` (one SSH-tunnel hop more than local:
- * keep it in mind for latency baselines). Only "how a component starts" differs from local: the
- * rendered config, the proxy legs, the readiness probes and target control are the shared ones.
+ * The containers runtime (testcontainers 11): toxiproxy and nginx in containers on one network per
+ * run; the target either as a container too (the reference server's image: the default for the
+ * reference server) or as a host process reached through a per-run SSH tunnel (a user's command or
+ * URL target, or SSE_CHAOS_CONTAINER_TARGET=host; one hop more: keep it in mind for latency
+ * baselines). Only "how a component starts" differs from local: the rendered config, the proxy legs,
+ * the readiness probes and target control are the shared ones.
  *
- * Needs a Docker engine; CI (GitHub Actions ubuntu runners) has one. Not exercised on machines without.
+ * Images are the official ones where a registry answers, else built on this machine (provision.ts);
+ * missing images are built before the stack starts. Ryuk is off (its image needs a registry): every
+ * container and the network carry the run's labels and are removed on stop, by the sweeper if this
+ * process dies, and by the stale sweep at the next start (sweep.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,9 +17,9 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
 import type { Leg } from '../history/records.ts';
-import type { NginxControl, Topology } from './topology.ts';
+import type { NginxControl, TargetControl, Topology } from './topology.ts';
 import { parseNginxVersion, parseToxiproxyVersion } from './binaries.ts';
-import { InfrastructureError } from './errors.ts';
+import { InfrastructureError, TopologyConfigError } from './errors.ts';
 import { guardDir, releaseDir } from './guardian.ts';
 import type { StartOptions } from './local.ts';
 import { renderNginxConfig, type ProfileParams } from './nginx-profiles.ts';
@@ -23,15 +28,41 @@ import { liveWorkers, waitForGeneration, workersRetired } from './nginx-probe.ts
 import { createLeg, setLegEnabled } from './proxies.ts';
 import { httpGet, tail, waitUntil } from './readiness.ts';
 import { startLocalTarget } from './target-local.ts';
-import { targetEndpoints } from './target.ts';
+import { targetEndpoints, type TargetSpec } from './target.ts';
+import { HOST_ALIAS, startHostTunnel } from './containers/host-tunnel.ts';
+import { dockerClient, endpointOf, type Docker } from './containers/image-store.ts';
+import { newRunId, runLabels } from './containers/labels.ts';
+import { ensureImages, planImages } from './containers/provision.ts';
+import type { StackImage } from './containers/recipes.ts';
+import { withPortRetry } from './containers/port-retry.ts';
+import { guardRun, releaseRun, sweepRun, sweepStale } from './containers/sweep.ts';
+import { startContainerTarget } from './containers/target-container.ts';
+import { loadTestcontainers } from './containers/testcontainers-env.ts';
 
-/** Pinned images: the toxiproxy release the harness is written for, and Debian 12's nginx version. */
-export const TOXIPROXY_IMAGE = 'ghcr.io/shopify/toxiproxy:2.12.0';
-export const NGINX_IMAGE = 'nginx:1.22.1-alpine';
+export { OFFICIAL_IMAGES } from './containers/recipes.ts';
 
 const PORTS = CONTAINER_PORTS;
 const placement = containerPlacement;
 const CONF = '/etc/sse-chaos/nginx.conf';
+/** The command that makes the engine and the images ready (the fix we print). */
+export const PROVISION_COMMAND = 'npx tsx scripts/containers.ts --start-engine';
+
+export type TargetPlacement = 'container' | 'host';
+
+/** Where the target runs: SSE_CHAOS_CONTAINER_TARGET=container|host; only the reference server has an image. */
+export function targetPlacement(spec: TargetSpec, env = process.env): TargetPlacement {
+  const v = env.SSE_CHAOS_CONTAINER_TARGET?.trim();
+  if (v && v !== 'container' && v !== 'host')
+    throw new TopologyConfigError(`SSE_CHAOS_CONTAINER_TARGET must be container or host; got "${v}"`);
+  if (spec.kind !== 'reference') {
+    if (v === 'container')
+      throw new TopologyConfigError(
+        `SSE_CHAOS_CONTAINER_TARGET=container needs the reference server; a "${spec.kind}" target runs on the host`,
+      );
+    return 'host';
+  }
+  return v === 'host' ? 'host' : 'container';
+}
 
 function collect(into: { text: string }): (stream: Readable) => void {
   return (stream) => {
@@ -51,16 +82,65 @@ async function step<T>(
   try {
     return await run();
   } catch (err) {
-    if (err instanceof InfrastructureError) throw err;
+    if (err instanceof InfrastructureError || err instanceof TopologyConfigError) throw err;
     throw new InfrastructureError(component, `${what}: ${(err as Error).message}`, tail(log()), {
       cause: err,
     });
   }
 }
 
+/** The engine, or an InfrastructureError that says how to get one. */
+async function engine(): Promise<Docker> {
+  try {
+    return await dockerClient();
+  } catch (err) {
+    throw new InfrastructureError(
+      'docker',
+      `no container engine answers (${(err as Error).message.split('\n')[0]}). Fix: ${PROVISION_COMMAND}`,
+      '',
+      { cause: err },
+    );
+  }
+}
+
+/** The images for `want`, built or pulled now when missing; an InfrastructureError with the fix otherwise. */
+async function images(docker: Docker, want: StackImage[]): Promise<Record<StackImage, string>> {
+  const plan = await step(
+    'docker',
+    'checking the images',
+    () => '',
+    () => planImages(docker, { want }),
+  );
+  if (!plan.missing.length) return plan.refs;
+  if (plan.problem)
+    throw new InfrastructureError(
+      'docker',
+      `images missing (${plan.missing.join(', ')}) and they cannot be made here: ${plan.problem}. Fix: ${PROVISION_COMMAND}`,
+    );
+  const log = (line: string) => process.stderr.write(`sse-chaos containers: ${line}\n`);
+  log(
+    `images missing (${plan.missing.join(', ')}): ${plan.source === 'local' ? 'building them (once)' : 'pulling them'}`,
+  );
+  const result = await step(
+    'docker',
+    'provisioning the images',
+    () => '',
+    () => ensureImages({ docker, want, log }),
+  );
+  return result.plan.refs;
+}
+
 export async function startContainersTopology(options: StartOptions): Promise<Topology> {
   const { profile, profileParams, target, signal } = options;
-  const { GenericContainer, Network, TestContainers, Wait } = await import('testcontainers');
+  const where = targetPlacement(target);
+  const { GenericContainer, Wait } = await loadTestcontainers();
+  const docker = await engine();
+  const endpoint = endpointOf(docker);
+  if (endpoint) await sweepStale(endpoint).catch(() => {}); // Leftovers of dead owners; never blocks a run.
+  const refs = await images(docker, ['toxiproxy', 'nginx', where === 'container' ? 'server' : 'sshd']);
+
+  const runId = newRunId();
+  const labels = (role: string) => runLabels(runId, role);
   const cleanups: Array<() => Promise<unknown>> = [];
   const runCleanups = async (): Promise<void> => {
     for (const c of cleanups.reverse()) await c().catch(() => {});
@@ -68,56 +148,101 @@ export async function startContainersTopology(options: StartOptions): Promise<To
   };
   const toxiLog = { text: '' };
   const nginxLog = { text: '' };
+  const checkAbort = (): void => {
+    if (signal?.aborted) throw new InfrastructureError('topology', 'start aborted');
+  };
   try {
-    const workDir = await mkdtemp(join(tmpdir(), 'sse-chaos-target-'));
-    guardDir(workDir);
-    cleanups.push(async () => {
-      await rm(workDir, { recursive: true, force: true });
-      releaseDir(workDir);
-    });
-
-    // The target runs on the host (same code as local); containers reach it through the tunnel.
-    const tgt = await startLocalTarget(target, { workDir, signal });
-    cleanups.push(tgt.stop);
-    const targetUrl = new URL(tgt.baseUrl);
-    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(targetUrl.hostname);
-    const targetPort = Number(targetUrl.port || 80);
-    if (loopback)
-      await step(
-        'docker',
-        'exposeHostPorts',
-        () => '',
-        () => TestContainers.exposeHostPorts(targetPort),
-      );
-    const originUpstream = loopback ? `host.testcontainers.internal:${targetPort}` : tgt.address;
-
-    const network = await step(
+    // Registered before anything exists: whatever this run creates is swept if we die from here on.
+    if (endpoint) {
+      guardRun(runId, endpoint);
+      cleanups.push(async () => releaseRun(runId));
+      cleanups.push(() => sweepRun(runId, endpoint));
+    }
+    const networkName = `sse-chaos-${runId}`;
+    await step(
       'docker',
       'creating the network',
       () => '',
-      () => new Network().start(),
+      () => docker.createNetwork({ Name: networkName, CheckDuplicate: true, Labels: labels('network') }),
     );
-    cleanups.push(() => network.stop());
+    checkAbort();
+
+    // The target: a container on the network, or a host process behind the tunnel.
+    let tgt: { baseUrl: string; upstream: string; control: TargetControl };
+    if (where === 'container' && target.kind === 'reference') {
+      const t = await step(
+        'target',
+        `starting ${refs.server}`,
+        () => '',
+        () =>
+          withPortRetry(() =>
+            startContainerTarget({
+              docker,
+              image: refs.server,
+              network: networkName,
+              labels: labels('target'),
+              options: target.options,
+              signal,
+            }),
+          ),
+      );
+      cleanups.push(t.stop);
+      tgt = t;
+    } else {
+      const workDir = await mkdtemp(join(tmpdir(), 'sse-chaos-target-'));
+      guardDir(workDir);
+      cleanups.push(async () => {
+        await rm(workDir, { recursive: true, force: true });
+        releaseDir(workDir);
+      });
+      const local = await startLocalTarget(target, { workDir, signal });
+      cleanups.push(local.stop);
+      const url = new URL(local.baseUrl);
+      let upstream = local.address;
+      if (['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+        const port = Number(url.port || 80);
+        const tunnel = await step(
+          'docker',
+          `starting the host tunnel (${refs.sshd})`,
+          () => '',
+          () => startHostTunnel({ image: refs.sshd, network: networkName, labels: labels('sshd') }),
+        );
+        cleanups.push(tunnel.close);
+        await step(
+          'docker',
+          `tunnelling host port ${port}`,
+          () => '',
+          () => tunnel.expose(port),
+        );
+        upstream = `${HOST_ALIAS}:${port}`;
+      }
+      tgt = { baseUrl: local.baseUrl, upstream, control: local.control };
+    }
+    checkAbort();
 
     const toxiC = await step(
       'toxiproxy',
-      `starting ${TOXIPROXY_IMAGE}`,
+      `starting ${refs.toxiproxy}`,
       () => toxiLog.text,
       () =>
-        new GenericContainer(TOXIPROXY_IMAGE)
-          .withNetwork(network)
-          .withNetworkAliases('toxiproxy')
-          .withExposedPorts(PORTS.api, PORTS.edge, PORTS['edge-b'], PORTS.origin)
-          .withLogConsumer(collect(toxiLog))
-          // The image has no shell: port and exec based waits fail; the API answers when it is up.
-          .withWaitStrategy(Wait.forHttp('/version', PORTS.api))
-          .start(),
+        withPortRetry(() =>
+          new GenericContainer(refs.toxiproxy)
+            .withNetworkMode(networkName)
+            .withNetworkAliases('toxiproxy')
+            .withExposedPorts(PORTS.api, PORTS.edge, PORTS['edge-b'])
+            .withLabels(labels('toxiproxy'))
+            .withLogConsumer(collect(toxiLog))
+            // The official image has no shell: port and exec based waits fail; the API answers when it is up.
+            .withWaitStrategy(Wait.forHttp('/version', PORTS.api))
+            .start(),
+        ),
     );
     cleanups.push(() => toxiC.stop());
     const host = toxiC.getHost();
     const api = `http://${host}:${toxiC.getMappedPort(PORTS.api)}`;
     const client = new Toxiproxy(api);
-    const origin = await createLeg(client, 'origin', `0.0.0.0:${PORTS.origin}`, originUpstream);
+    const origin = await createLeg(client, 'origin', `0.0.0.0:${PORTS.origin}`, tgt.upstream);
+    checkAbort();
 
     let generation = 1;
     let currentProfile = profile;
@@ -129,18 +254,21 @@ export async function startContainersTopology(options: StartOptions): Promise<To
     // toxiproxy (and its alias) must exist before nginx resolves its upstream at startup.
     const nginxC = await step(
       'nginx',
-      `starting ${NGINX_IMAGE}`,
+      `starting ${refs.nginx}`,
       () => nginxLog.text,
       () =>
-        new GenericContainer(NGINX_IMAGE)
-          .withNetwork(network)
-          .withNetworkAliases('nginx')
-          .withExposedPorts(PORTS.nginx)
-          .withCopyContentToContainer([{ content: config, target: CONF }])
-          .withCommand(['nginx', '-c', CONF, '-g', 'daemon off;'])
-          .withLogConsumer(collect(nginxLog))
-          .withWaitStrategy(Wait.forHttp('/__sse_chaos/nginx', PORTS.nginx))
-          .start(),
+        withPortRetry(() =>
+          new GenericContainer(refs.nginx)
+            .withNetworkMode(networkName)
+            .withNetworkAliases('nginx')
+            .withExposedPorts(PORTS.nginx)
+            .withLabels(labels('nginx'))
+            .withCopyContentToContainer([{ content: config, target: CONF }])
+            .withCommand(['nginx', '-c', CONF, '-g', 'daemon off;'])
+            .withLogConsumer(collect(nginxLog))
+            .withWaitStrategy(Wait.forHttp('/__sse_chaos/nginx', PORTS.nginx))
+            .start(),
+        ),
     );
     cleanups.push(() => nginxC.stop());
     const nginxAddress = `${nginxC.getHost()}:${nginxC.getMappedPort(PORTS.nginx)}`;
@@ -222,7 +350,7 @@ export async function startContainersTopology(options: StartOptions): Promise<To
         toxiproxyApi: api,
       },
       versions: {
-        nginx: parseNginxVersion(nginxVersionOut.output) ?? NGINX_IMAGE,
+        nginx: parseNginxVersion(nginxVersionOut.output) ?? refs.nginx,
         toxiproxy: parseToxiproxyVersion(toxiVersion.body) ?? 'unknown',
         node: process.version,
         runtime: 'containers',
