@@ -15,18 +15,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
-import type { Leg } from '../history/records.ts';
-import type { NginxControl, TargetControl, Topology } from './topology.ts';
+import { Toxiproxy } from 'toxiproxy-node-client';
+import type { TargetControl, Topology } from './topology.ts';
 import { parseNginxVersion, parseToxiproxyVersion } from './binaries.ts';
 import { InfrastructureError, TopologyConfigError } from './errors.ts';
 import { guardDir, releaseDir } from './guardian.ts';
 import type { StartOptions } from './local.ts';
 import { renderNginxConfig, type ProfileParams } from './nginx-profiles.ts';
 import { CONTAINER_PORTS, containerPlacement } from './container-layout.ts';
-import { liveWorkers, waitForGeneration, workersRetired } from './nginx-probe.ts';
-import { createLeg, setLegEnabled } from './proxies.ts';
-import { httpGet, tail, waitUntil } from './readiness.ts';
+import { nginxControl } from './nginx-control.ts';
+import { waitForGeneration } from './nginx-probe.ts';
+import { Owner } from './owner.ts';
+import { createLeg } from './proxies.ts';
+import { httpGet, tail } from './readiness.ts';
 import { startLocalTarget } from './target-local.ts';
 import { targetEndpoints, type TargetSpec } from './target.ts';
 import { HOST_ALIAS, startHostTunnel } from './containers/host-tunnel.ts';
@@ -141,11 +142,7 @@ export async function startContainersTopology(options: StartOptions): Promise<To
 
   const runId = newRunId();
   const labels = (role: string) => runLabels(runId, role);
-  const cleanups: Array<() => Promise<unknown>> = [];
-  const runCleanups = async (): Promise<void> => {
-    for (const c of cleanups.reverse()) await c().catch(() => {});
-    cleanups.length = 0;
-  };
+  const owner = new Owner();
   const toxiLog = { text: '' };
   const nginxLog = { text: '' };
   const checkAbort = (): void => {
@@ -155,8 +152,8 @@ export async function startContainersTopology(options: StartOptions): Promise<To
     // Registered before anything exists: whatever this run creates is swept if we die from here on.
     if (endpoint) {
       guardRun(runId, endpoint);
-      cleanups.push(async () => releaseRun(runId));
-      cleanups.push(() => sweepRun(runId, endpoint));
+      owner.own(async () => releaseRun(runId));
+      owner.own(() => sweepRun(runId, endpoint));
     }
     const networkName = `sse-chaos-${runId}`;
     await step(
@@ -186,17 +183,17 @@ export async function startContainersTopology(options: StartOptions): Promise<To
             }),
           ),
       );
-      cleanups.push(t.stop);
+      owner.own(t.stop);
       tgt = t;
     } else {
       const workDir = await mkdtemp(join(tmpdir(), 'sse-chaos-target-'));
       guardDir(workDir);
-      cleanups.push(async () => {
+      owner.own(async () => {
         await rm(workDir, { recursive: true, force: true });
         releaseDir(workDir);
       });
       const local = await startLocalTarget(target, { workDir, signal });
-      cleanups.push(local.stop);
+      owner.own(local.stop);
       const url = new URL(local.baseUrl);
       let upstream = local.address;
       if (['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
@@ -207,7 +204,7 @@ export async function startContainersTopology(options: StartOptions): Promise<To
           () => '',
           () => startHostTunnel({ image: refs.sshd, network: networkName, labels: labels('sshd') }),
         );
-        cleanups.push(tunnel.close);
+        owner.own(tunnel.close);
         await step(
           'docker',
           `tunnelling host port ${port}`,
@@ -237,19 +234,17 @@ export async function startContainersTopology(options: StartOptions): Promise<To
             .start(),
         ),
     );
-    cleanups.push(() => toxiC.stop());
+    owner.own(() => toxiC.stop());
     const host = toxiC.getHost();
     const api = `http://${host}:${toxiC.getMappedPort(PORTS.api)}`;
     const client = new Toxiproxy(api);
-    const origin = await createLeg(client, 'origin', `0.0.0.0:${PORTS.origin}`, tgt.upstream);
+    await createLeg(client, 'origin', `0.0.0.0:${PORTS.origin}`, tgt.upstream);
     checkAbort();
 
-    let generation = 1;
-    let currentProfile = profile;
-    let currentParams: ProfileParams | undefined = profileParams;
+    const generation = 1;
     const render = (p: string, g: number, params: ProfileParams | undefined): string =>
       renderNginxConfig(p, { placement, params, generation: g });
-    let config = render(profile, generation, currentParams);
+    const config = render(profile, generation, profileParams);
 
     // toxiproxy (and its alias) must exist before nginx resolves its upstream at startup.
     const nginxC = await step(
@@ -270,7 +265,7 @@ export async function startContainersTopology(options: StartOptions): Promise<To
             .start(),
         ),
     );
-    cleanups.push(() => nginxC.stop());
+    owner.own(() => nginxC.stop());
     const nginxAddress = `${nginxC.getHost()}:${nginxC.getMappedPort(PORTS.nginx)}`;
     await waitForGeneration({
       address: nginxAddress,
@@ -280,64 +275,30 @@ export async function startContainersTopology(options: StartOptions): Promise<To
       signal,
     });
 
-    const [edge, edgeB] = await Promise.all([
+    await Promise.all([
       createLeg(client, 'edge', `0.0.0.0:${PORTS.edge}`, `nginx:${PORTS.nginx}`),
       createLeg(client, 'edge-b', `0.0.0.0:${PORTS['edge-b']}`, `nginx:${PORTS.nginx}`),
     ]);
-    const proxies: Record<Leg, Proxy> = { edge, 'edge-b': edgeB, origin };
 
     const nginxVersionOut = await nginxC.exec(['nginx', '-v']);
     const toxiVersion = await httpGet(`${api}/version`);
 
-    const nginxControl: NginxControl = {
-      get profile() {
-        return currentProfile;
+    const nginx = nginxControl(
+      {
+        address: nginxAddress,
+        writeConfig: (text) => nginxC.copyContentToContainer([{ content: text, target: CONF }]),
+        testConfig: async () => {
+          const test = await nginxC.exec(['nginx', '-t', '-q', '-c', CONF]);
+          return test.exitCode === 0 ? undefined : test.output;
+        },
+        signalReload: async () => void (await nginxC.exec(['nginx', '-c', CONF, '-s', 'reload'])),
+        signalQuit: async () => void (await nginxC.exec(['nginx', '-c', CONF, '-s', 'quit'])),
+        errorLog: async () => nginxLog.text,
       },
-      get config() {
-        return config;
-      },
-      async reload(next: string, nextParams?: ProfileParams) {
-        const params = nextParams ?? currentParams;
-        const rendered = render(next, generation + 1, params);
-        await nginxC.copyContentToContainer([{ content: rendered, target: CONF }]);
-        const test = await nginxC.exec(['nginx', '-t', '-q', '-c', CONF]);
-        if (test.exitCode !== 0) {
-          await nginxC.copyContentToContainer([{ content: config, target: CONF }]);
-          throw new InfrastructureError(
-            'nginx',
-            `profile "${next}" does not pass nginx -t; kept "${currentProfile}"`,
-            test.output,
-          );
-        }
-        generation += 1;
-        const oldWorkers = liveWorkers(nginxLog.text);
-        await nginxC.exec(['nginx', '-c', CONF, '-s', 'reload']);
-        await waitForGeneration({
-          address: nginxAddress,
-          profile: next,
-          generation,
-          logTail: () => nginxLog.text,
-        });
-        // Same as local: resolve only once old workers stopped accepting new connections.
-        await waitUntil({
-          component: 'nginx',
-          what: 'the old workers stop accepting after the reload',
-          check: async () => workersRetired(nginxLog.text, oldWorkers),
-          logTail: () => nginxLog.text,
-          timeoutMs: 10_000,
-        });
-        currentProfile = next;
-        currentParams = params;
-        config = rendered;
-      },
-      async quit() {
-        await nginxC.exec(['nginx', '-c', CONF, '-s', 'quit']);
-      },
-      errorLog: async () => nginxLog.text,
-    };
+      { profile, params: profileParams, config, generation, render },
+    );
 
     const ends = targetEndpoints(target);
-    let stopped: Promise<void> | undefined;
     return {
       runtime: 'containers',
       urls: {
@@ -355,16 +316,14 @@ export async function startContainersTopology(options: StartOptions): Promise<To
         node: process.version,
         runtime: 'containers',
       },
-      toxiproxy: client,
-      proxy: (leg) => proxies[leg],
-      setLegEnabled: (leg, enabled) => setLegEnabled(client, leg, enabled),
-      nginx: nginxControl,
+      nginx,
       target: tgt.control,
       logs: async () => ({ nginxError: nginxLog.text, toxiproxy: toxiLog.text, target: tgt.control.logs() }),
-      stop: () => (stopped ??= runCleanups()),
+      processes: () => [],
+      stop: () => owner.stop(),
     };
   } catch (err) {
-    await runCleanups();
+    await owner.stop();
     throw err;
   }
 }

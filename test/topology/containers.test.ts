@@ -6,6 +6,7 @@
  * wrong and how to fix it. Skipped, with the reason, only where no engine can be had.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toxiproxyApi } from '../../harness/faults/toxiproxy-api.ts';
 import { spawn } from 'node:child_process';
 import { appendFileSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -144,9 +145,10 @@ describe.skipIf(!engine.ready)(
         // toxiproxy is really on the path: a disabled edge leg cuts the stream.
         const probe = openStream(topology.urls.stream);
         await probe.response;
-        await topology.setLegEnabled!('edge', false);
+        const api = toxiproxyApi(topology.urls.toxiproxyApi);
+        await api.setEnabled('edge', false);
         expect(await probe.closed).toBeDefined();
-        await topology.setLegEnabled!('edge', true);
+        await api.setEnabled('edge', true);
 
         topology.target.kill('SIGKILL');
         expect(await topology.target.waitExit(10_000)).toEqual({ code: null, signal: 'SIGKILL' });
