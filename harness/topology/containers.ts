@@ -23,6 +23,7 @@ import { liveWorkers, waitForGeneration, workersRetired } from './nginx-probe.ts
 import { createLeg, setLegEnabled } from './proxies.ts';
 import { httpGet, tail, waitUntil } from './readiness.ts';
 import { startLocalTarget } from './target-local.ts';
+import { importTestcontainers } from './testcontainers-module.ts';
 import { targetEndpoints } from './target.ts';
 
 /** Pinned images: the toxiproxy release the harness is written for, and Debian 12's nginx version. */
@@ -60,7 +61,7 @@ async function step<T>(
 
 export async function startContainersTopology(options: StartOptions): Promise<Topology> {
   const { profile, profileParams, target, signal } = options;
-  const { GenericContainer, Network, TestContainers, Wait } = await import('testcontainers');
+  const { GenericContainer, Network, TestContainers, Wait } = await importTestcontainers();
   const cleanups: Array<() => Promise<unknown>> = [];
   const runCleanups = async (): Promise<void> => {
     for (const c of cleanups.reverse()) await c().catch(() => {});
