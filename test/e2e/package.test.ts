@@ -227,6 +227,19 @@ export default defineConfig({
     expect(r.stdout).toContain('no-such-server.cjs');
   }, 180_000);
 
+  it('asking for the containers runtime without testcontainers names the install command (exit 3)', async () => {
+    const r = await sh(
+      'npx',
+      ['sse-chaos', '--scenario', 'user-quick', '--runtime', 'containers', '--out', 'out-containers'],
+      {
+        cwd: cjs(),
+      },
+    );
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('containers: the containers runtime needs the testcontainers package');
+    expect(r.stdout).toContain('npm i -D testcontainers@^11.14.0');
+  }, 120_000);
+
   it('imports the library with require() and import from plain Node', async () => {
     const req = await sh(
       'node',
