@@ -102,12 +102,13 @@ describe('binaries', () => {
     expect(parseToxiproxyVersion('toxiproxy-server version git')).toBeUndefined();
   });
 
-  it('tells the user to run setup when toxiproxy is missing', async () => {
-    const err = await locateToxiproxy({ PATH: '/nonexistent', SSE_CHAOS_TOOLS_DIR: '/nonexistent' }).catch(
+  it('tells the user to run install when toxiproxy is missing', async () => {
+    const err = await locateToxiproxy({ PATH: '/nonexistent', SSE_CHAOS_CACHE_DIR: '/nonexistent' }).catch(
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(InfrastructureError);
     expect((err as InfrastructureError).component).toBe('toxiproxy');
-    expect((err as Error).message).toMatch(/node scripts\/setup\.mjs/);
+    expect((err as Error).message).toContain('Run `npx sse-chaos install`');
+    expect((err as Error).message).toContain('/nonexistent/toxiproxy-v2.12.0/toxiproxy-server');
   });
 });

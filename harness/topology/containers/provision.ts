@@ -4,9 +4,10 @@
  * with every image present it only inspects (well under a second, most of it hashing the node binary).
  */
 import { existsSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { locateToxiproxy, projectRoot } from '../binaries.ts';
+import { join } from 'node:path';
+import { locateToxiproxy } from '../binaries.ts';
+import { packageRoot as projectRoot } from '../../package-layout.ts';
+import { cacheDir } from '../tool-cache.ts';
 import { TopologyConfigError } from '../errors.ts';
 import { rootfsUnavailable } from './base-rootfs.ts';
 import { withBuildLock } from './build-lock.ts';
@@ -34,11 +35,8 @@ export function parseImagesChoice(value: string | undefined): ImagesChoice {
   throw new TopologyConfigError(`SSE_CHAOS_IMAGES must be auto, local or official; got "${value}"`);
 }
 
-/** Where the base tarball, prepared server dependencies and the engine record live. */
-export function cacheDir(env = process.env): string {
-  if (env.SSE_CHAOS_CACHE_DIR) return resolve(env.SSE_CHAOS_CACHE_DIR);
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sse-chaos');
-}
+/** Where the base tarball, prepared server dependencies and the engine record live: the one cache. */
+export { cacheDir };
 
 export interface PlanOptions {
   images?: ImagesChoice;

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../binaries.ts';
+import { packageRoot as projectRoot } from '../../package-layout.ts';
 import { BASE_RECIPE } from './base-rootfs.ts';
 import { fileDigest, hashParts, treeDigest } from './input-hash.ts';
 

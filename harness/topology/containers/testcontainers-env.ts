@@ -9,7 +9,7 @@
  *   and then talk to a private-range address instead of loopback.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import type * as TestcontainersModule from 'testcontainers';
+import { importTestcontainers, type Testcontainers } from '../testcontainers-module.ts';
 
 /** True when a dockerd process is visible in our PID namespace (the engine is on this machine). */
 export function localDockerdRunning(procDir = '/proc'): boolean {
@@ -44,14 +44,14 @@ export function testcontainersDefaults(
   return out;
 }
 
-type Testcontainers = typeof TestcontainersModule;
+// The optional peer: a clear error with the install command when it is missing.
 let loaded: Promise<Testcontainers> | undefined;
 
 /** testcontainers, loaded once, after our environment defaults are in place. */
 export function loadTestcontainers(): Promise<Testcontainers> {
   if (!loaded) {
     Object.assign(process.env, testcontainersDefaults(process.env));
-    loaded = import('testcontainers');
+    loaded = importTestcontainers();
   }
   return loaded;
 }

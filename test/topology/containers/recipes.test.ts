@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { appendFileSync, cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../../../harness/topology/binaries.ts';
+import { packageRoot as projectRoot } from '../../../harness/package-layout.ts';
 import {
   OFFICIAL_IMAGES,
   buildOrder,
