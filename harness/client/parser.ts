@@ -81,6 +81,10 @@ export const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
 const COLON = 0x3a;
 const SPACE = 0x20;
+/** Data bytes of an unfinished event kept across chunks before they are decoded anyway. */
+const PEND_MAX_BYTES = 64 * 1024;
+/** A pending-bytes buffer larger than this is dropped once its event is out (idle subscribers). */
+const PEND_KEEP_BYTES = 16 * 1024;
 
 /**
  * Creates a parser for one stream. (A class behind a factory: its methods live once on the prototype,
@@ -102,11 +106,16 @@ class EventStreamParser implements Parser {
   private idPinned = false; // idBuffer is a view into the current chunk's text (see ownCopy)
   private eventType = '';
 
-  // The data buffer of the event being built: earlier lines as a string (`data`, without the LF the
-  // spec appends and removes again), then, in a non-ASCII chunk, this chunk's lines as bytes,
-  // compacted and LF-joined in src[rangeStart..rangeEnd) and decoded once.
+  // The data buffer of the event being built, in order: lines as a string (`data`, without the LF
+  // the spec appends and removes again; ASCII lines are slices), then lines kept as bytes from
+  // earlier chunks (`pend`), then this chunk's lines as bytes, compacted and LF-joined in
+  // src[rangeStart..rangeEnd). Bytes are decoded once, when the event is dispatched. Once a line
+  // went to bytes, every later line of the event does too (the order is the data's).
   private data: string | null = null;
   private dataBytes = 0; // UTF-8 length of `data`
+  private pend: SliceBuffer | null = null;
+  private pendLen = 0;
+  private pendLines = 0; // data lines in pend (0: none)
   private rangeLines = 0; // data lines in the byte range (0: none)
   private rangeStart = 0;
   private rangeEnd = 0;
@@ -156,19 +165,52 @@ class EventStreamParser implements Parser {
     if (this.dataBytes > this.maxEvent) this.fail('maxEventBytes', this.maxEvent);
   }
 
-  /** Decodes the byte range of data lines into the data buffer. */
-  private flushRange(): void {
-    const value = decodeUtf8(this.src!, this.rangeStart, this.rangeEnd);
-    let bytes = this.rangeEnd - this.rangeStart;
+  /** Decodes buf[start..end), data lines, into the data buffer. */
+  private decodeData(buf: SliceBuffer, start: number, end: number): void {
+    const value = decodeUtf8(buf, start, end);
+    let bytes = end - start;
     // Bad bytes became U+FFFD (3 bytes in UTF-8): then the byte count is not the text's UTF-8 length.
     if (value.indexOf('\uFFFD') !== -1) bytes = Buffer.byteLength(value, 'utf8');
-    this.rangeLines = 0;
     this.addData(value, bytes);
+  }
+
+  /** Appends the data value buf[start..end) to the pending bytes (LF first unless it is the first). */
+  private appendPend(buf: SliceBuffer, start: number, end: number): void {
+    const len = this.pendLen;
+    const sep = this.pendLines > 0 ? 1 : 0;
+    const need = len + sep + end - start;
+    if (need + this.dataBytes > this.maxEvent) this.fail('maxEventBytes', this.maxEvent);
+    const p = (this.pend = grow(this.pend, len, need));
+    if (sep === 1) p[len] = LF;
+    if (end > start) p.set(new Uint8Array(buf.buffer, buf.byteOffset + start, end - start), len + sep);
+    this.pendLen = need;
+    this.pendLines++;
+  }
+
+  /** Moves the range of data lines into the pending bytes (the chunk is not ours to keep). */
+  private rangeToPend(): void {
+    this.appendPend(this.src!, this.rangeStart, this.rangeEnd);
+    this.pendLines += this.rangeLines - 1;
+    this.rangeLines = 0;
+  }
+
+  /** Decodes every data line held as bytes into the data buffer. */
+  private flushBytes(): void {
+    if (this.pendLines > 0) {
+      if (this.rangeLines > 0) this.rangeToPend();
+      this.decodeData(this.pend!, 0, this.pendLen);
+      this.pendLines = 0;
+      this.pendLen = 0;
+      if (this.pend!.length > PEND_KEEP_BYTES) this.pend = null; // hold little between events
+    } else if (this.rangeLines > 0) {
+      this.decodeData(this.src!, this.rangeStart, this.rangeEnd);
+      this.rangeLines = 0;
+    }
   }
 
   private dispatch(): void {
     this.lastId = this.idBuffer;
-    if (this.rangeLines > 0) this.flushRange();
+    if (this.pendLines > 0 || this.rangeLines > 0) this.flushBytes();
     const data = this.data;
     if (data === null) {
       this.eventType = '';
@@ -198,20 +240,8 @@ class EventStreamParser implements Parser {
         (start + 4 === end || t.charCodeAt(start + 4) === COLON)
       ) {
         const v = valueStart(t, start + 4, end);
-        if (ascii) this.addData(v === end ? '' : t.slice(v, end), end - v);
-        else if (!range) {
-          this.rangeStart = v;
-          this.rangeEnd = end;
-          this.flushRange();
-        } else {
-          if (this.rangeLines === 0) {
-            this.rangeStart = v;
-            this.rangeEnd = end;
-            this.rangeLines = 1;
-          } else this.compact(v, end);
-          if (this.rangeEnd - this.rangeStart + this.dataBytes > this.maxEvent)
-            this.fail('maxEventBytes', this.maxEvent);
-        }
+        if (ascii && this.pendLines === 0) this.addData(v === end ? '' : t.slice(v, end), end - v);
+        else this.bytesData(v, end, ascii, range);
       }
       return;
     }
@@ -257,6 +287,23 @@ class EventStreamParser implements Parser {
       if (this.handlers.onRetry) this.handlers.onRetry(ms);
     }
     // Any other field is ignored.
+  }
+
+  /** A data value src[v..end) kept as bytes (see `data`), in the range or the pending bytes. */
+  private bytesData(v: number, end: number, ascii: boolean, range: boolean): void {
+    // An ASCII chunk never holds a range (it moves to pend at the end of its chunk), so only chunks
+    // that are not ASCII compact lines in the shared work buffer.
+    if (ascii || !range) {
+      this.appendPend(this.src!, v, end);
+      return;
+    }
+    if (this.rangeLines === 0) {
+      this.rangeStart = v;
+      this.rangeEnd = end;
+      this.rangeLines = 1;
+    } else this.compact(v, end);
+    if (this.rangeEnd - this.rangeStart + this.pendLen + this.dataBytes > this.maxEvent)
+      this.fail('maxEventBytes', this.maxEvent);
   }
 
   /**
@@ -332,11 +379,18 @@ class EventStreamParser implements Parser {
       if (buf[0] === LF) pos = 1;
     }
     if (pos >= len) return;
-    if (!hasLineEnd(buf, pos)) {
+    // No line end: the bytes only join the unterminated line (a short chunk is probed in JS; a
+    // longer one through the view it needs anyway, nearly always having one).
+    const short = len - pos <= 32;
+    if (short && !hasLineEnd(buf, pos)) {
       this.appendCarry(buf, pos, len, false);
       return;
     }
     const t = buf.latin1Slice(0, len);
+    if (!short && t.indexOf('\n', pos) === -1 && t.indexOf('\r', pos) === -1) {
+      this.appendCarry(buf, pos, len, false);
+      return;
+    }
     // ASCII iff no character of the Latin-1 view needs two UTF-8 bytes (V8 counts one-byte strings fast).
     const ascii = Buffer.byteLength(t, 'utf8') === len;
     this.src = buf;
@@ -366,7 +420,12 @@ class EventStreamParser implements Parser {
   private parse(t: string, buf: SliceBuffer, pos: number, ascii: boolean): void {
     if (this.carryLen > 0 || this.carryText !== '' || !this.started) pos = this.firstLine(t, buf, pos, ascii);
     pos = this.lines(t, pos, t.length, ascii);
-    if (this.rangeLines > 0) this.flushRange(); // the chunk's bytes are not ours to keep
+    if (this.rangeLines > 0) {
+      // The chunk is not ours to keep: its data lines move to the pending bytes, decoded with the
+      // rest of the event; past PEND_MAX_BYTES they are decoded now, so a huge event stays linear.
+      this.rangeToPend();
+      if (this.pendLen > PEND_MAX_BYTES) this.flushBytes();
+    }
     if (pos < t.length) this.keep(t, buf, pos, ascii);
   }
 
@@ -467,6 +526,9 @@ class EventStreamParser implements Parser {
     this.carry = null;
     this.ownWork = null;
     this.rangeLines = 0;
+    this.pend = null;
+    this.pendLen = 0;
+    this.pendLines = 0;
     this.data = null;
     this.dataBytes = 0;
     this.eventType = '';
