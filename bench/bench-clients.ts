@@ -19,8 +19,10 @@ export interface ClientSpec {
   /** Topics to subscribe to (`?topics=`, the reference server's convention); empty: none. */
   topics: string[];
   rampMs: number;
-  /** The server's heartbeat interval (our fleet's stall watchdog is 10x this). */
+  /** The server's heartbeat interval. */
   heartbeatMs: number;
+  /** Our fleet's stall watchdog fires after heartbeatMs x this of silence (default 10). */
+  stallMultiple?: number;
 }
 
 export interface MemorySample {
@@ -64,7 +66,7 @@ function ourClients(c: ClientSpec): Clients {
         history: new History(),
         clock: createRunClock(),
         heartbeatMs: c.heartbeatMs,
-        stallMultiple: 10,
+        stallMultiple: c.stallMultiple ?? 10,
         seed: 1,
       });
       void fleet.start();

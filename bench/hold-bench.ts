@@ -66,6 +66,9 @@ async function holdSide(
       topics: [],
       rampMs: Math.round(count * 0.5),
       heartbeatMs: PERIOD_MS,
+      // A minute of silence before our watchdog calls a stream stalled: while thousands connect to
+      // one busy server, a stream can wait that long for its headers (eventsource waits forever).
+      stallMultiple: 60,
       holdMs,
       connectTimeoutMs: 30_000 + count * 4,
       settleMs: 2_000,
@@ -78,12 +81,13 @@ async function holdSide(
     try {
       const connected = await nextMessage<HoldChildMessage>(
         child,
-        config.connectTimeoutMs + config.settleMs + 30_000,
+        // Generous: on a machine shared with other work, startup and GC of a big heap take a while.
+        config.connectTimeoutMs + config.settleMs + 90_000,
         'hold',
       );
       if (connected.type !== 'connected')
         throw new Error(`hold child: expected "connected", got ${connected.type}`);
-      const done = await nextMessage<HoldChildMessage>(child, holdMs + 60_000, 'hold');
+      const done = await nextMessage<HoldChildMessage>(child, holdMs + 120_000, 'hold');
       if (done.type !== 'done') throw new Error(`hold child: expected "done", got ${done.type}`);
       const n = Math.max(1, connected.connected);
       const expected = Math.floor((count * done.holdMs) / PERIOD_MS);

@@ -8,10 +8,12 @@
  * V8's string `indexOf`, and field names are compared there. In an ASCII chunk (nearly all of them)
  * the view is the text: values are slices sharing its memory, and an unterminated line is carried
  * as a slice too. In any other chunk, values are decoded from their bytes with the fastest UTF-8
- * decoder for their size, and the `data` lines of an event are first compacted, LF-joined, into one
- * byte range (in a work buffer shared by all parsers), so the event's data is one decode, not one
- * per line. Values end at ASCII bytes, so decoding them one by one gives exactly what decoding the
- * whole stream would, U+FFFD replacement included. A chunk without a line end is only appended to
+ * decoder for their size, and the `data` lines of an event are gathered as bytes, LF-joined
+ * (compacted in place within a chunk, in a work buffer shared by all parsers; kept across chunks),
+ * and decoded once when the event is dispatched: one flat string per event, not one decode per line
+ * and a chain of concatenations its reader would have to flatten. Values end at ASCII bytes, so
+ * decoding them one by one gives exactly what decoding the whole stream would, U+FFFD replacement
+ * included. A chunk without a line end is only appended to
  * the carried bytes (byte-by-byte feeding costs one decode per line, not per byte).
  *
  * Limits on line and event size throw a {@link ParserLimitError}: a hostile or broken stream can never
@@ -130,9 +132,10 @@ class EventStreamParser implements Parser {
   private started = false; // past the stream's first line (a leading BOM is stripped once)
   private failed: ParserLimitError | null = null;
 
-  private hasNul = true; // during feed(): the chunk or the carried line may hold a NUL
-  // Only during feed(): the bytes values are decoded from (the chunk, or its copy in the work buffer
-  // once data lines were compacted), and that work buffer while it is held.
+  // Only during feed(): whether the chunk or the carried line may hold a NUL; the bytes values are
+  // decoded from (the chunk, or its copy in the work buffer once data lines were compacted), and
+  // that work buffer while it is held.
+  private hasNul = true;
   private src: SliceBuffer | null = null;
   private work: SliceBuffer | null = null;
   private ownWork: SliceBuffer | null = null; // used when the shared work buffer is taken
