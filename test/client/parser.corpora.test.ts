@@ -3,7 +3,8 @@
  * feeds (16 KiB, 1,400 B, byte by byte) and at random cuts: every event, comment, retry and the final
  * id equal the spec oracle, and every event's `bytes` is the UTF-8 length of its data. Also the paths
  * only non-ASCII text takes: long values (the ICU decoder), bad bytes, data lines compacted in the
- * shared work buffer, and a handler that feeds another parser while that buffer is in use.
+ * shared work buffer or kept as bytes across chunks (and decoded in parts past a bound), the event
+ * size limit there, and a handler that feeds another parser while that buffer is in use.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,7 +15,7 @@ import {
   utf8Multiline,
   type Corpus,
 } from '../../bench/parser-corpora.ts';
-import { createParser } from '../../harness/client/parser.ts';
+import { createParser, ParserLimitError } from '../../harness/client/parser.ts';
 import { parseChunks, utf8 } from './parse-helpers.ts';
 import { oracle } from './parser-oracle.ts';
 
@@ -104,6 +105,24 @@ describe('parser paths of non-ASCII text', () => {
     expect(parseChunks(bytes, splits).events).toEqual([
       { type: 'message', data: 'plain\nü\nmore plain\nénd\nx', lastEventId: '' },
     ]);
+  });
+
+  it('a non-ASCII event far larger than a chunk arrives whole, its bytes counted', () => {
+    // ~300 KiB of data lines in 1,400 B chunks: past the pending-bytes bound it is decoded in parts.
+    const line = `data: ${'žluťoučký kůň – ok '.repeat(20)}\n`;
+    const bytes = utf8(`id: big\n${line.repeat(600)}\ndata: after\n\n`);
+    const want = oracle(bytes);
+    expect(want.events).toHaveLength(2);
+    expect(parseChunks(bytes, every(bytes.length, 1_400))).toEqual(want);
+    expect(parseChunks(bytes, randomCuts(bytes.length, 3))).toEqual(want);
+    for (const [reported, actual] of byteCounts(bytes, 1_400)) expect(reported).toBe(actual);
+  });
+
+  it('maxEventBytes holds for non-ASCII data gathered across chunks', () => {
+    const p = createParser({ onEvent: () => undefined }, { maxEventBytes: 100 });
+    p.feed(utf8('data: ünï 0123456789\ndata: ünï 0123456789\ndata: ünï 01'));
+    p.feed(utf8('23456789\ndata: ünï 0123456789\n'));
+    expect(() => p.feed(utf8('data: ünï 0123456789\ndata: ünï 0123456789\n'))).toThrow(ParserLimitError);
   });
 
   it('a handler that feeds another parser mid-chunk leaves both outputs intact', () => {
