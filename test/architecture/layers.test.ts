@@ -12,12 +12,22 @@ const root = resolve(new URL('../../', import.meta.url).pathname);
 function layerOf(file: string): string {
   const rel = relative(root, file);
   const [top, second] = rel.split('/');
-  if (top === 'harness') return second!.includes('.') ? `harness/${second!.replace(/\.[mc]?ts$/, '')}` : `harness/${second}`;
+  if (top === 'harness')
+    return second!.includes('.') ? `harness/${second!.replace(/\.[mc]?ts$/, '')}` : `harness/${second}`;
   return top!;
 }
 
 /** What each layer may import (besides itself). */
-const PARTS = ['harness/client', 'harness/topology', 'harness/workload', 'harness/faults', 'harness/history', 'harness/results', 'harness/telemetry', 'harness/package-layout'];
+const PARTS = [
+  'harness/client',
+  'harness/topology',
+  'harness/workload',
+  'harness/faults',
+  'harness/history',
+  'harness/results',
+  'harness/telemetry',
+  'harness/package-layout',
+];
 const ALLOWED: Record<string, string[]> = {
   'harness/package-layout': [],
   'harness/history': [],
@@ -34,7 +44,18 @@ const ALLOWED: Record<string, string[]> = {
   'harness/install': [...PARTS, 'harness/run'],
   'harness/init': [...PARTS, 'harness/run'],
   'harness/help': [...PARTS, 'harness/run'],
-  'harness/cli': [...PARTS, 'harness/checks', 'harness/slo', 'harness/run', 'harness/zoo', 'harness/install', 'harness/init', 'harness/help', 'scenarios', 'reports'],
+  'harness/cli': [
+    ...PARTS,
+    'harness/checks',
+    'harness/slo',
+    'harness/run',
+    'harness/zoo',
+    'harness/install',
+    'harness/init',
+    'harness/help',
+    'scenarios',
+    'reports',
+  ],
   'harness/index': [...PARTS, 'harness/checks', 'harness/slo', 'harness/run', 'scenarios'],
   scenarios: ['harness/run'],
   reports: ['harness/results', 'harness/checks', 'harness/package-layout'],
@@ -44,7 +65,13 @@ const ALLOWED: Record<string, string[]> = {
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && /\.(ts|mts|mjs)$/.test(e.name) && !e.name.endsWith('.d.ts') && !e.name.endsWith('.d.mts'))
+    .filter(
+      (e) =>
+        e.isFile() &&
+        /\.(ts|mts|mjs)$/.test(e.name) &&
+        !e.name.endsWith('.d.ts') &&
+        !e.name.endsWith('.d.mts'),
+    )
     .map((e) => join(e.parentPath, e.name));
 }
 
@@ -60,10 +87,13 @@ describe('layers', () => {
           continue;
         }
         const text = readFileSync(file, 'utf8');
-        for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
+        for (const m of text.matchAll(
+          /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g,
+        )) {
           const spec = m[1] ?? m[2]!;
           const to = layerOf(resolve(dirname(file), spec));
-          if (to !== from && !allowed.includes(to)) wrong.push(`${relative(root, file)} (${from}) imports ${spec} (${to})`);
+          if (to !== from && !allowed.includes(to))
+            wrong.push(`${relative(root, file)} (${from}) imports ${spec} (${to})`);
         }
       }
     }
