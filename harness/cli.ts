@@ -283,6 +283,22 @@ async function zooCommand(flags: { member: string[]; out?: string; seed?: number
   }
 }
 
+async function compareCommand(leftPath: string, rightPaths: string[]): Promise<number> {
+  const { readResults } = await import('./results/schema.ts');
+  const { compareRuns } = await import('./run/compare.ts');
+  const left = await readResults(leftPath);
+  let merged = { ...left, scenarios: [] as typeof left.scenarios };
+  for (const p of rightPaths) {
+    const r = await readResults(p);
+    merged = { ...merged, scenarios: [...merged.scenarios, ...r.scenarios] };
+  }
+  const { compared, disagreements } = compareRuns(left, merged);
+  for (const d of disagreements) writeOut(`${d.scenario}: ${d.left}  <>  ${d.right}`);
+  writeOut(`${compared} scenarios compared, ${disagreements.length} disagreement(s)`);
+  if (compared === 0) return EXIT.usage;
+  return disagreements.length ? EXIT.unexpected : EXIT.ok;
+}
+
 async function reportCommand(resultsPath: string, flags: { out?: string }): Promise<number> {
   const { reportCommand: render } = await import('../reports/cli-report.ts');
   let paths: ReportPaths;
@@ -393,6 +409,13 @@ export function buildProgram(setCode: (code: number) => void): Command {
       const { initCommand } = await import('./init/command.ts');
       setCode(await initCommand(flags));
     });
+  program
+    .command('compare <left> <right...>')
+    .description(
+      'compare runs (results.json files): the scenarios they share must end the same way on every side ' +
+        '(e.g. the local and the containers runtime); exits 1 on a disagreement',
+    )
+    .action(async (left: string, right: string[]) => setCode(await compareCommand(left, right)));
   program
     .command('report <results>')
     .description('re-render report.html, junit.xml and summary.md from a results.json')
