@@ -5,10 +5,11 @@
  */
 import { buildSeries, faultWindows, runChecks } from '../checks/index.ts';
 import type { HistoryRecord } from '../history/records.ts';
-import type { ScenarioResult } from '../results/results.ts';
+import type { BrowserCost, ScenarioResult } from '../results/results.ts';
 import { evaluateSlos, verdictFor } from '../slo/index.ts';
 import type { TargetSpec } from '../topology/target.ts';
 import type { WorkloadStats } from '../workload/publisher.ts';
+import { compareProfiles } from './model-check.ts';
 import type { RunPlan } from './plan.ts';
 
 /** What a run left behind for the judge. */
@@ -21,6 +22,8 @@ export interface RunRecord {
   error?: string;
   nginxConfig?: string;
   logs?: ScenarioResult['logs'];
+  /** What the run's real browser cost (runs with `chromium` clients). */
+  browsers?: BrowserCost;
 }
 
 export function describeTarget(spec: TargetSpec): string {
@@ -64,6 +67,8 @@ function basis(
     metrics: run.metrics,
     ...(run.logs ? { logs: run.logs } : {}),
     ...(plan.notes.length ? { notes: plan.notes } : {}),
+    ...(plan.transport.tls || plan.transport.http2 ? { transport: { ...plan.transport } } : {}),
+    ...(run.browsers ? { browsers: run.browsers } : {}),
   };
 }
 
@@ -115,7 +120,11 @@ export function judge(plan: RunPlan, raw: RunRecord): ScenarioResult {
   }
   const measurements = runChecks(run.records, plan.checkContext);
   const slos = evaluateSlos(plan.slos, measurements);
-  const { verdict, asExpected } = verdictFor(slos, plan.expected);
+  const outcome = verdictFor(slos, plan.expected);
+  // Real browsers beside the model: their verdicts must agree (model-check.ts), or the model is wrong.
+  const modelCheck = compareProfiles(plan.slos, run.records, plan.checkContext);
+  const verdict = outcome.verdict;
+  const asExpected = outcome.asExpected && (modelCheck?.disagreements ?? 0) === 0;
   const m = (k: keyof typeof measurements): number => measurements[k] ?? 0;
   return {
     ...base,
@@ -123,6 +132,7 @@ export function judge(plan: RunPlan, raw: RunRecord): ScenarioResult {
     asExpected,
     slos,
     measurements,
+    ...(modelCheck ? { modelCheck } : {}),
     evidence: {
       publishesAcknowledged: m('publish.acknowledged'),
       events: m('delivery.events'),

@@ -52,6 +52,8 @@ export interface TrackerContext {
   /** How long an attempt's records wait for its Last-Event-ID and raw bytes. */
   releaseAfterMs: number;
   clamp: TimeClamp;
+  /** The run nonce (history/payload.ts): payloads of other runs are recorded as foreign. */
+  run?: string;
 }
 
 type RawState = 'pending' | 'on' | 'off';
@@ -131,10 +133,18 @@ export class ChromiumSubscriber implements ParserHandlers {
     return this.current !== null && !this.current.closed;
   }
 
-  /** The subscriber joined (before its EventSource is created). */
-  start(t: Millis, topics: string[], lane: 'edge' | 'edge-b'): void {
+  /** The subscriber joined (before its EventSource is created), in browser context `client`. */
+  start(t: Millis, topics: string[], lane: 'edge' | 'edge-b', client?: string): void {
     this._state = 'connecting';
-    this.write({ kind: 'subscriber', t, sub: this.sub, profile: 'chromium', topics, lane });
+    this.write({
+      kind: 'subscriber',
+      t,
+      sub: this.sub,
+      profile: 'chromium',
+      topics,
+      lane,
+      ...(client !== undefined ? { client } : {}),
+    });
   }
 
   // --- CDP events, already matched to this subscriber ---
@@ -266,11 +276,11 @@ export class ChromiumSubscriber implements ParserHandlers {
     }
     const rec: HistoryRecord = { kind: 'event', t, sub: this.sub, id, type, bytes: Buffer.byteLength(data) };
     const p = decodePayload(data);
-    if (p) {
+    if (p && (this.ctx.run === undefined || p.run === this.ctx.run)) {
       rec.seq = p.seq;
       rec.topic = p.topic;
       rec.publishedAt = p.publishedAt;
-    }
+    } else rec.payload = p ? 'foreign' : 'undecodable';
     this.append(rec, a);
     this.ctx.counters.events++;
   }
