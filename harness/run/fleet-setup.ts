@@ -121,9 +121,10 @@ export async function startFleetFor(
   };
 
   try {
-    // The modelled ramp and the browser's start overlap: launching Chromium takes a second or two.
-    const results = await Promise.allSettled([fleet.start(), startBrowsers()]);
-    for (const r of results) if (r.status === 'rejected') throw r.reason;
+    // The browser first: launching it and opening its contexts keeps this process busy for a second or
+    // two, which would delay (and so skew) the modelled subscribers' first records if they overlapped.
+    await startBrowsers();
+    await fleet.start();
   } catch (err) {
     await stop();
     throw err;
