@@ -351,14 +351,16 @@ ${rows}
 
 function renderCharts(payload: ScenarioChartPayload, id: string): string {
   const present = new Map(payload.charts.map((c) => [c.key, c]));
-  const cards = CHART_ORDER.filter((key) => present.has(key) || !PROFILE_CHARTS.includes(key)).map((key) => {
-    const chart = present.get(key);
-    const { title, help } = CHART_TITLES[key];
-    const body = chart
-      ? `<div class="chart" id="${id}-${key}" data-chart="${key}" role="img" aria-label="${h(title)} chart"></div>${chart.note ? `<p class="note">${h(chart.note)}</p>` : ''}`
-      : '<div class="chart-empty">No data recorded for this chart.</div>';
-    return `<div class="chart-card"><h4>${h(title)}</h4><p class="help">${h(help)}</p>${body}</div>`;
-  }).join('\n');
+  const cards = CHART_ORDER.filter((key) => present.has(key) || !PROFILE_CHARTS.includes(key))
+    .map((key) => {
+      const chart = present.get(key);
+      const { title, help } = CHART_TITLES[key];
+      const body = chart
+        ? `<div class="chart" id="${id}-${key}" data-chart="${key}" role="img" aria-label="${h(title)} chart"></div>${chart.note ? `<p class="note">${h(chart.note)}</p>` : ''}`
+        : '<div class="chart-empty">No data recorded for this chart.</div>';
+      return `<div class="chart-card"><h4>${h(title)}</h4><p class="help">${h(help)}</p>${body}</div>`;
+    })
+    .join('\n');
   return `<div class="charts">${cards}</div>`;
 }
 

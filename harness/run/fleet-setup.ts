@@ -9,7 +9,7 @@
  */
 import type { ChromiumBrowser, ChromiumGroup } from '../client/chromium/index.ts';
 import { createFleet, laneOf, type Fleet } from '../client/fleet.ts';
-import { newCounters, type SubscriberCounters } from '../client/subscriber.ts';
+import { newCounters } from '../client/subscriber.ts';
 import type { RunClock } from '../history/clock.ts';
 import type { BrowserCost } from '../results/results.ts';
 import type { History } from '../history/store.ts';
@@ -67,7 +67,8 @@ export async function startFleetFor(
   const chromiumCounters = newCounters();
   const groups: ChromiumGroup[] = [];
   let browser: ChromiumBrowser | undefined;
-  let cost: { t0: number; cpu0: number; idlePss: number; peakPss: number; timer?: NodeJS.Timeout } | undefined;
+  let cost:
+    { t0: number; cpu0: number; idlePss: number; peakPss: number; timer?: NodeJS.Timeout } | undefined;
   const sample = (): void => {
     if (!browser || !cost) return;
     cost.peakPss = Math.max(cost.peakPss, browser.usage().pssBytes);

@@ -44,13 +44,16 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     slos: ['no-queued-streams', 'subscribers-opened'],
     shows: (_m, r) => (r['reconnect.queuedAttempts'] ?? 0) > 0,
     explanation:
-      "over HTTP/1.1 Chromium opens at most 6 connections per origin per browser context, so a 7th EventSource " +
-      "waits for a socket with no error; each modelled subscriber is its own client with its own connections.",
+      'over HTTP/1.1 Chromium opens at most 6 connections per origin per browser context, so a 7th EventSource ' +
+      'waits for a socket with no error; each modelled subscriber is its own client with its own connections.',
   },
 ];
 
 /** One profile's part of the history: its subscribers' records and every record of no subscriber. */
-export function profileHistory(records: readonly HistoryRecord[], profile: ClientProfileName): HistoryRecord[] {
+export function profileHistory(
+  records: readonly HistoryRecord[],
+  profile: ClientProfileName,
+): HistoryRecord[] {
   const subs = new Set<number>();
   for (const r of records) if (r.kind === 'subscriber' && r.profile === profile) subs.add(r.sub);
   return records.filter((r) => !('sub' in r) || subs.has(r.sub));

@@ -261,10 +261,7 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
   // Every fault is followed by a judged window: extend the workload if it stops too soon.
   // Clients that obey `retry:`: the browser model and real browsers.
   const obeying = Math.floor(fleet.modelCount * fleet.browserFraction) + fleet.chromium.count;
-  const maxWait = Math.max(
-    obeying > 0 ? (retryMax ?? BROWSER_DEFAULT_RETRY_MS) : 0,
-    fleet.backoff.capMs,
-  );
+  const maxWait = Math.max(obeying > 0 ? (retryMax ?? BROWSER_DEFAULT_RETRY_MS) : 0, fleet.backoff.capMs);
   let durationMs = s.workload.durationMs;
   if (faults.length > 0) {
     // Where each fault's subscribers are back: a fault that cuts streams costs a reconnect wait (and a

@@ -24,7 +24,9 @@ export function formatLive(p: FleetProgress): string {
   return (
     `${p.connected}/${p.subscribers} open, ${p.events} events, ${p.reconnects} reconnects` +
     (p.gaveUp ? `, ${p.gaveUp} gave up` : '') +
-    (c ? ` (chromium: ${c.connected}/${c.subscribers} open, ${c.events} events, ${c.reconnects} reconnects)` : '')
+    (c
+      ? ` (chromium: ${c.connected}/${c.subscribers} open, ${c.events} events, ${c.reconnects} reconnects)`
+      : '')
   );
 }
 

@@ -64,7 +64,11 @@ export async function makeRunCertificate(dir: string, env = process.env): Promis
     execFile(openssl, args, { timeout: 10_000 }, (err, _stdout, stderr) => {
       if (!err) return resolve();
       reject(
-        new InfrastructureError('tls', `${openssl} could not make the run's certificate: ${err.message}`, stderr),
+        new InfrastructureError(
+          'tls',
+          `${openssl} could not make the run's certificate: ${err.message}`,
+          stderr,
+        ),
       );
     });
   });

@@ -11,13 +11,7 @@ export const MAX_SERIES_POINTS = 1200;
 export const MAX_SCATTER_POINTS = 3000;
 
 export type ChartKey =
-  | 'latency'
-  | 'connected'
-  | 'reconnects'
-  | 'clientsConnected'
-  | 'clientsReconnects'
-  | 'gaps'
-  | 'flow';
+  'latency' | 'connected' | 'reconnects' | 'clientsConnected' | 'clientsReconnects' | 'gaps' | 'flow';
 
 /** Charts drawn only for a fleet that mixes client profiles (no "no data" card otherwise). */
 export const PROFILE_CHARTS: readonly ChartKey[] = ['clientsConnected', 'clientsReconnects'];

@@ -197,7 +197,9 @@ describe('reconnect check', () => {
     });
 
     it('a slow answer (under queueMinMs) is no queue, nor is a wait alone (no stream of its client open)', () => {
-      expect(reconnect.run(sevenTabs({ seventhAnswersAt: 1500 }).build(), ctx)['reconnect.queuedAttempts']).toBe(0);
+      expect(
+        reconnect.run(sevenTabs({ seventhAnswersAt: 1500 }).build(), ctx)['reconnect.queuedAttempts'],
+      ).toBe(0);
       const alone = new HistoryBuilder().run(0, 10_000).fleet(0, 1, { profile: 'chromium', client: 'ctx' });
       alone.connect(100, 1).close(9000, 1, 'aborted');
       expect(reconnect.run(alone.build(), ctx)['reconnect.queuedAttempts']).toBe(0);

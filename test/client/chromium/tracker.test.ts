@@ -66,7 +66,12 @@ describe('chromium tracker', () => {
     s.onData('r1', 12, 9, undefined); // ': early\n' before streaming: its bytes are only in the answer
     s.onData('r1', 13, 0, b64('\n: par')); // streamed, but the answer is not in yet
     await sleep(60); // a loaded machine: the answer takes longer than releaseAfterMs
-    expect(summary(h, 7)).toEqual(['subscriber', 'connect #1 lei=""', 'response 200 text/event-stream', 'first-byte']);
+    expect(summary(h, 7)).toEqual([
+      'subscriber',
+      'connect #1 lei=""',
+      'response 200 text/event-stream',
+      'first-byte',
+    ]);
     s.onData('r1', 14, 0, b64('tial\n\n')); // still streaming: kept for the catch-up
     s.onRawBytes('r1', Buffer.from(': early\n'));
     // The early comment and the split one are behind us: no records invented for them at a made-up time.
