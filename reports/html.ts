@@ -224,7 +224,7 @@ function renderBrowserCost(s: ScenarioResult): string {
   const mib = (x: number) => `${(x / 2 ** 20).toFixed(0)} MiB`;
   const per = b.eventSources > 0 ? (b.peakPssBytes - b.idlePssBytes) / b.eventSources : 0;
   const cpu = b.wallMs > 0 ? (b.cpuMs / b.wallMs) * 100 : 0;
-  return `<p class="meta browsers"><span>real browser <b>Chromium ${h(b.version)}</b></span><span><b>${h(b.eventSources)}</b> EventSources in <b>${h(b.contexts)}</b> contexts (${h(b.processes)} processes)</span><span>memory (PSS) <b>${h(mib(b.peakPssBytes))}</b> peak, idle browser ${h(mib(b.idlePssBytes))}, <b>${h((per / 2 ** 20).toFixed(1))} MiB</b> per EventSource</span><span>CPU <b>${h(cpu.toFixed(0))}%</b> of one core over ${h(formatDuration(b.wallMs))}</span></p>`;
+  return `<p class="meta browsers"><span>real browser <b>Chromium ${h(b.version)}</b></span><span><b>${h(b.eventSources)}</b> EventSources in <b>${h(b.contexts)}</b> contexts (${h(b.processes)} processes)</span><span>memory (PSS) <b>${h(mib(b.peakPssBytes))}</b> peak, idle browser ${h(mib(b.idlePssBytes))}, <b>${h((per / 2 ** 20).toFixed(1))} MiB</b> per EventSource</span><span>CPU <b>${h(cpu.toFixed(0))}%</b> of one core over ${h(formatDuration(b.wallMs))}</span>${s.harness ? `<span>harness event loop delay p99 <b>${h(s.harness.loopDelayP99Ms)} ms</b>, max ${h(s.harness.loopDelayMaxMs)} ms</span>` : ''}</p>`;
 }
 
 /** The model check: each SLO judged on the browser model's records and on real Chromium's. */
@@ -248,7 +248,7 @@ function renderModelCheck(s: ScenarioResult): string {
   const rows = mc.comparisons
     .map(
       (c) =>
-        `<tr class="${c.outcome === 'disagree' && !c.known ? 'unexpected' : ''}"><td><b>${h(c.slo)}</b></td><td>${cell(c.model)} <span class="muted">${h(formatNumber(c.modelMeasured))}</span></td><td>${cell(c.reality)} <span class="muted">${h(formatNumber(c.realityMeasured))}</span></td><td>${outcome(c)}</td><td class="muted">${h(c.known ?? '')}</td></tr>`,
+        `<tr class="${c.outcome === 'disagree' && !c.known ? 'unexpected' : ''}"><td><b>${h(c.slo)}</b></td><td>${cell(c.model)} <span class="muted">${h(formatNumber(c.modelMeasured))}</span></td><td>${cell(c.reality)} <span class="muted">${h(formatNumber(c.realityMeasured))}</span></td><td>${outcome(c)}</td><td class="muted">${h(c.known ?? c.note ?? '')}</td></tr>`,
     )
     .join('\n');
   const summary =

@@ -77,6 +77,11 @@ export interface ScenarioResult {
   browsers?: BrowserCost;
   /** The real browsers' verdicts beside the model's, per SLO (scenarios run as a model check). */
   modelCheck?: ModelCheck;
+  /**
+   * How late the harness's own event loop ran while the fleet streamed (ms beyond its sampling
+   * period): the modelled clients' times are taken on it.
+   */
+  harness?: { loopDelayP99Ms: number; loopDelayMaxMs: number };
 }
 
 /** One Chromium's cost over a run: its whole process tree. */
@@ -120,6 +125,8 @@ export interface ModelComparison {
   outcome: 'agree' | 'disagree' | 'not comparable';
   /** A documented model/reality difference that explains a disagreement (see harness/run/model-check.ts). */
   known?: string;
+  /** Why a pair was not compared when both sides had evidence (e.g. the harness's own loop lagged). */
+  note?: string;
 }
 
 export interface SloResult {

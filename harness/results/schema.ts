@@ -65,6 +65,7 @@ const modelCheckSchema = z.looseObject({
       realityMeasured: nullableNum,
       outcome: z.enum(['agree', 'disagree', 'not comparable']),
       known: z.string().optional(),
+      note: z.string().optional(),
     }),
   ),
   disagreements: num,
@@ -115,6 +116,7 @@ const scenarioSchema = z.looseObject({
     })
     .optional(),
   modelCheck: modelCheckSchema.optional(),
+  harness: z.looseObject({ loopDelayP99Ms: num, loopDelayMaxMs: num }).optional(),
 });
 
 export const resultsSchema = z.looseObject({

@@ -9,6 +9,7 @@ import type { BrowserCost, ScenarioResult } from '../results/results.ts';
 import { evaluateSlos, verdictFor } from '../slo/index.ts';
 import type { TargetSpec } from '../topology/target.ts';
 import type { WorkloadStats } from '../workload/publisher.ts';
+import type { LoopLag } from './loop-lag.ts';
 import { compareProfiles } from './model-check.ts';
 import type { RunPlan } from './plan.ts';
 
@@ -24,6 +25,8 @@ export interface RunRecord {
   logs?: ScenarioResult['logs'];
   /** What the run's real browser cost (runs with `chromium` clients). */
   browsers?: BrowserCost;
+  /** How late this process's event loop ran while the fleet streamed (loop-lag.ts). */
+  harnessLag?: LoopLag;
 }
 
 export function describeTarget(spec: TargetSpec): string {
@@ -69,6 +72,9 @@ function basis(
     ...(plan.notes.length ? { notes: plan.notes } : {}),
     ...(plan.transport.tls || plan.transport.http2 ? { transport: { ...plan.transport } } : {}),
     ...(run.browsers ? { browsers: run.browsers } : {}),
+    ...(run.harnessLag
+      ? { harness: { loopDelayP99Ms: run.harnessLag.p99Ms, loopDelayMaxMs: run.harnessLag.maxMs } }
+      : {}),
   };
 }
 
@@ -122,7 +128,7 @@ export function judge(plan: RunPlan, raw: RunRecord): ScenarioResult {
   const slos = evaluateSlos(plan.slos, measurements);
   const outcome = verdictFor(slos, plan.expected);
   // Real browsers beside the model: their verdicts must agree (model-check.ts), or the model is wrong.
-  const modelCheck = compareProfiles(plan.slos, run.records, plan.checkContext);
+  const modelCheck = compareProfiles(plan.slos, run.records, plan.checkContext, run.harnessLag);
   const verdict = outcome.verdict;
   const asExpected = outcome.asExpected && (modelCheck?.disagreements ?? 0) === 0;
   const m = (k: keyof typeof measurements): number => measurements[k] ?? 0;

@@ -16,12 +16,40 @@ import type { Measurements } from '../checks/keys.ts';
 import type { ClientProfileName, HistoryRecord } from '../history/records.ts';
 import type { ModelCheck, ModelComparison, SloResult } from '../results/results.ts';
 import { evaluateSlos, type SloSpec } from '../slo/index.ts';
+import type { LoopLag } from './loop-lag.ts';
 
 export const MODEL_PROFILE: ClientProfileName = 'browser';
 export const REALITY_PROFILE: ClientProfileName = 'chromium';
 
 /** SLOs that judge only the modelled profiles: a real browser's delays are measured, not a policy. */
 const MODEL_ONLY = new Set(['backoff-policy']);
+
+/**
+ * SLOs judged on when things happened to the millisecond: the model's times are taken on the
+ * harness's event loop, so a lagging loop (loop-lag.ts) can move them, not the model's behaviour.
+ */
+export const TIMING_SLOS: ReadonlySet<string> = new Set([
+  'latency-p99',
+  'latency-in-fault',
+  'heartbeat-silence',
+  'no-idle-cuts',
+  'no-reconnect-storm',
+  'reconnect-jitter',
+  'recovery-time',
+  'no-proxy-buffering',
+  'first-event-delay',
+  'time-to-first-byte',
+]);
+
+/**
+ * The loop lagged too much for timing verdicts to be compared: a p99 delay above this, or one stall
+ * longer than the storm window (reconnect timers due during it fire together, a herd of our making).
+ */
+export const LAG_LIMIT = { p99Ms: 50, maxMs: 100 } as const;
+
+export function lagged(lag: LoopLag | undefined): boolean {
+  return lag !== undefined && (lag.p99Ms > LAG_LIMIT.p99Ms || lag.maxMs > LAG_LIMIT.maxMs);
+}
 
 /** A documented way Chromium and the model differ, and when a run shows it. */
 export interface KnownDifference {
@@ -80,7 +108,9 @@ export function compareProfiles(
   slos: readonly SloSpec[],
   records: readonly HistoryRecord[],
   ctx: CheckContext,
+  lag?: LoopLag,
 ): ModelCheck | undefined {
+  const unreliableTiming = lagged(lag);
   const model = subscribersOf(records, MODEL_PROFILE);
   const reality = subscribersOf(records, REALITY_PROFILE);
   if (model === 0 || reality === 0) return undefined;
@@ -92,11 +122,23 @@ export function compareProfiles(
     const r = rs[i]!;
     const mv = sideVerdict(m);
     const rv = MODEL_ONLY.has(m.name) ? 'n/a' : sideVerdict(r);
-    const outcome = mv === 'n/a' || rv === 'n/a' ? 'not comparable' : mv === rv ? 'agree' : 'disagree';
+    let outcome: ModelComparison['outcome'] =
+      mv === 'n/a' || rv === 'n/a' ? 'not comparable' : mv === rv ? 'agree' : 'disagree';
     const known =
       outcome === 'disagree'
         ? KNOWN_DIFFERENCES.find((d) => d.slos.includes(m.name) && d.shows(mm, rm))
         : undefined;
+    // A timing disagreement while our own loop lagged says nothing about the model.
+    // (So is one side's missing evidence for it: a stalled loop spreads the model's closes apart, so its
+    // mass cut may not be seen as one.)
+    let note: string | undefined;
+    const oneSided = outcome === 'not comparable' && (mv === 'n/a') !== (rv === 'n/a');
+    if ((oneSided || (outcome === 'disagree' && !known)) && unreliableTiming && TIMING_SLOS.has(m.name)) {
+      outcome = 'not comparable';
+      note =
+        `the harness's event loop lagged (p99 ${lag!.p99Ms} ms, max ${lag!.maxMs} ms; limit ${LAG_LIMIT.p99Ms} / ` +
+        `${LAG_LIMIT.maxMs} ms) and the model's times are taken on it: timing is not compared on this run`;
+    }
     return {
       slo: m.name,
       model: mv,
@@ -105,6 +147,7 @@ export function compareProfiles(
       realityMeasured: r.measured,
       outcome,
       ...(known ? { known: `${known.id}: ${known.explanation}` } : {}),
+      ...(note ? { note } : {}),
     };
   });
   return {

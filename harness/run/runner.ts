@@ -32,6 +32,7 @@ import { DrainTracker } from './drain.ts';
 import { fdLimitProblem, readHardFdLimit } from './fd-preflight.ts';
 import { startFleetFor, type BrowserCost, type FleetProgress, type RunningFleet } from './fleet-setup.ts';
 import { judge, skippedResult } from './judge.ts';
+import { startLoopLag, type LoopLag } from './loop-lag.ts';
 import { planScenario, type PlanOptions, type RunPlan } from './plan.ts';
 import { publisherFor } from './publish-client.ts';
 import type { Scenario } from './scenario.ts';
@@ -98,6 +99,8 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
   const metrics = { before: {} as Record<string, number>, after: {} as Record<string, number> };
   let logs: ScenarioResult['logs'];
   let browsers: BrowserCost | undefined;
+  let lag: ReturnType<typeof startLoopLag> | undefined;
+  let harnessLag: LoopLag | undefined;
 
   const checkInterrupt = () => {
     if (signal?.aborted) throw new RunInterrupted('interrupted');
@@ -140,6 +143,7 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     checkInterrupt();
 
     phase('workload + faults');
+    lag = startLoopLag();
     const origin = clock.now();
     const tracer = opts.tracer;
     nemesis = startNemesis(plan.faults, {
@@ -192,6 +196,7 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     checkInterrupt();
 
     phase('teardown');
+    harnessLag = lag.stop();
     browsers = fleet.browserCost();
     await fleet.stop();
     fleet = undefined;
@@ -207,6 +212,7 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
   } finally {
     workload?.stop();
     await nemesis?.stop().catch(() => {});
+    harnessLag ??= lag?.stop();
     browsers ??= fleet?.browserCost();
     await fleet?.stop().catch(() => {});
     if (topology) {
@@ -228,6 +234,7 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     ...(topology?.nginx.config ? { nginxConfig: topology.nginx.config } : {}),
     ...(logs ? { logs } : {}),
     ...(browsers ? { browsers } : {}),
+    ...(harnessLag ? { harnessLag } : {}),
   });
   return {
     result,

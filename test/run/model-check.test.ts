@@ -108,6 +108,29 @@ describe('the model check', () => {
     ).toBe('n/a');
   });
 
+  it("a timing disagreement while the harness's own loop lagged is not compared (the model's times are taken on it); behaviour still is", () => {
+    // The model's streams go silent 3 s (a stalled loop stamps late); Chromium's stay on time.
+    const b = mixed({ chromiumMisses: 7 });
+    for (const t of [2500, 3500, 4500]) for (const sub of [3, 4]) b.heartbeat(t, sub);
+    for (const sub of [1, 2, 3, 4]) b.close(4800, sub, 'aborted');
+    const slos = defaultSlos(ctx, {
+      maxReconnectWaitMs: 3000,
+      minAcknowledged: 1,
+      minWindowEvents: 1,
+    }).filter((s) => ['heartbeat-silence', 'no-silent-loss'].includes(s.name));
+    const calm = compareProfiles(slos, b.build(), ctx, { p99Ms: 5, maxMs: 40 })!;
+    expect(byName(calm, 'heartbeat-silence')).toMatchObject({
+      model: 'fail',
+      reality: 'pass',
+      outcome: 'disagree',
+    });
+    const lagging = compareProfiles(slos, b.build(), ctx, { p99Ms: 20, maxMs: 400 })!;
+    expect(byName(lagging, 'heartbeat-silence')).toMatchObject({ outcome: 'not comparable' });
+    expect(byName(lagging, 'heartbeat-silence').note).toMatch(/event loop lagged \(p99 20 ms, max 400 ms/);
+    expect(byName(lagging, 'no-silent-loss')).toMatchObject({ outcome: 'disagree' });
+    expect(lagging.disagreements).toBe(1);
+  });
+
   it('is absent unless both the model and real browsers ran', () => {
     const b = new HistoryBuilder().run(0, 1000).fleet(0, 2, { profile: 'browser' });
     expect(compareProfiles(SLOS, b.build(), ctx)).toBeUndefined();

@@ -9,6 +9,7 @@
  * message and fail when CI is set.
  */
 import { describe, expect, it } from 'vitest';
+import { lagged, TIMING_SLOS } from '../../harness/run/model-check.ts';
 import { runScenario } from '../../harness/run/runner.ts';
 import { modelCheckSuite } from '../../scenarios/index.ts';
 import { MODEL_CHECK_BROWSERS, modelCheckVariant } from '../../scenarios/model-check.ts';
@@ -52,15 +53,25 @@ describe.skipIf(!RUN_BROWSER_TESTS)('the browser model against real Chromium (re
       const mc = result.modelCheck!;
       expect(mc.subscribers.reality).toBe(MODEL_CHECK_BROWSERS);
       const judged = mc.comparisons.filter((c) => BEHAVIOUR.includes(c.slo));
-      // A mass cut of 20 real browsers: storms and jitter are judged on both sides, not skipped.
-      expect(judged.find((c) => c.slo === 'no-reconnect-storm')).toMatchObject({ outcome: 'agree' });
+      expect(judged.map((c) => c.slo)).toEqual(expect.arrayContaining(BEHAVIOUR));
       for (const c of judged) {
-        expect(
-          c.outcome,
-          `${c.slo}: model ${c.model} ${c.modelMeasured}, chromium ${c.reality} ${c.realityMeasured}`,
-        ).toBe('agree');
-        expect(c.model, c.slo).toBe('pass');
+        const what = `${c.slo}: model ${c.model} ${c.modelMeasured}, chromium ${c.reality} ${c.realityMeasured} ${c.note ?? ''}`;
+        // Timing verdicts are compared unless this process's own loop lagged (the model's times are
+        // taken on it; results say how much): then they are set aside with that reason, never passed.
+        if (c.outcome === 'not comparable' && TIMING_SLOS.has(c.slo)) {
+          expect(c.note, what).toMatch(/event loop lagged/);
+          expect(
+            lagged({ p99Ms: result.harness!.loopDelayP99Ms, maxMs: result.harness!.loopDelayMaxMs }),
+          ).toBe(true);
+          continue;
+        }
+        expect(c.outcome, what).toBe('agree');
+        expect(c.model, what).toBe('pass');
       }
+      // Loss, duplicates, order and give-up are never set aside: a mass cut of 20 real browsers and
+      // their model counterparts went through the same cut and came back the same way.
+      for (const slo of ['no-silent-loss', 'no-duplicates', 'in-order', 'no-give-up', 'subscribers-opened'])
+        expect(judged.find((c) => c.slo === slo)!.outcome, slo).toBe('agree');
     }, 120_000);
   }
 });
