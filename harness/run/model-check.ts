@@ -56,8 +56,8 @@ export interface KnownDifference {
   id: string;
   /** The SLOs it makes disagree. */
   slos: readonly string[];
-  /** Whether this run shows it (from each side's measurements). */
-  shows(model: Measurements, reality: Measurements): boolean;
+  /** Whether this run shows it (from each side's measurements, or the real browsers' own records). */
+  shows(model: Measurements, reality: Measurements, realityRecords: readonly HistoryRecord[]): boolean;
   /** What Chromium does and what the model does, in words (the report shows it). */
   explanation: string;
 }
@@ -74,6 +74,16 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     explanation:
       'over HTTP/1.1 Chromium opens at most 6 connections per origin per browser context, so a 7th EventSource ' +
       'waits for a socket with no error; each modelled subscriber is its own client with its own connections.',
+  },
+  {
+    id: 'host-network-change',
+    slos: ['no-reconnect-storm', 'reconnect-jitter', 'recovery-time', 'heartbeat-silence', 'no-idle-cuts'],
+    shows: (_m, _r, records) =>
+      records.some((r) => r.kind === 'close' && r.detail === 'net::ERR_NETWORK_CHANGED'),
+    explanation:
+      "the host's IP addresses changed during the run (e.g. Docker creating a network or a container: the " +
+      'containers runtime does) and Chromium failed its requests with ERR_NETWORK_CHANGED, then retried them ' +
+      'together; the model does not watch the host network. Run real-browser scenarios on the local runtime.',
   },
 ];
 
@@ -114,8 +124,9 @@ export function compareProfiles(
   const model = subscribersOf(records, MODEL_PROFILE);
   const reality = subscribersOf(records, REALITY_PROFILE);
   if (model === 0 || reality === 0) return undefined;
+  const realityRecords = profileHistory(records, REALITY_PROFILE);
   const mm = runChecks(profileHistory(records, MODEL_PROFILE), ctx);
-  const rm = runChecks(profileHistory(records, REALITY_PROFILE), ctx);
+  const rm = runChecks(realityRecords, ctx);
   const ms = evaluateSlos([...slos], mm);
   const rs = evaluateSlos([...slos], rm);
   const comparisons: ModelComparison[] = ms.map((m, i) => {
@@ -126,7 +137,7 @@ export function compareProfiles(
       mv === 'n/a' || rv === 'n/a' ? 'not comparable' : mv === rv ? 'agree' : 'disagree';
     const known =
       outcome === 'disagree'
-        ? KNOWN_DIFFERENCES.find((d) => d.slos.includes(m.name) && d.shows(mm, rm))
+        ? KNOWN_DIFFERENCES.find((d) => d.slos.includes(m.name) && d.shows(mm, rm, realityRecords))
         : undefined;
     // A timing disagreement while our own loop lagged says nothing about the model.
     // (So is one side's missing evidence for it: a stalled loop spreads the model's closes apart, so its

@@ -86,6 +86,22 @@ describe('the model check', () => {
     expect(check.disagreements).toBe(0);
   });
 
+  it("a host network change (Chromium's ERR_NETWORK_CHANGED) explains a timing disagreement only when the run shows one", () => {
+    const b = mixed();
+    for (const t of [2500, 3500, 4500]) for (const sub of [1, 2]) b.heartbeat(t, sub);
+    for (const sub of [1, 2, 3, 4]) b.close(4800, sub, 'aborted');
+    const slos = defaultSlos(ctx, {
+      maxReconnectWaitMs: 3000,
+      minAcknowledged: 1,
+      minWindowEvents: 1,
+    }).filter((s) => s.name === 'heartbeat-silence');
+    expect(compareProfiles(slos, b.build(), ctx)!.disagreements).toBe(1);
+    b.add({ kind: 'close', t: 4700, sub: 3, reason: 'error', detail: 'net::ERR_NETWORK_CHANGED' });
+    const check = compareProfiles(slos, b.build(), ctx)!;
+    expect(byName(check, 'heartbeat-silence').known).toMatch(/^host-network-change: /);
+    expect(check.disagreements).toBe(0);
+  });
+
   it('an SLO without evidence on a side (no mass cut of 20 there) is not comparable, never a disagreement', () => {
     const check = compareProfiles(SLOS, mixed().build(), ctx)!;
     expect(byName(check, 'no-reconnect-storm')).toMatchObject({
