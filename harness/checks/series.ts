@@ -67,15 +67,7 @@ export function buildSeries(history: Records, ctx: CheckContext): TimeSeries {
       });
     }
   }
-  deltas.sort((x, y) => x[0] - y[0]);
-  const connected: number[] = [];
-  let open = 0;
-  let k = 0;
-  for (let b = 0; b < n; b++) {
-    const end = startT + (b + 1) * size;
-    while (k < deltas.length && deltas[k]![0] < end) open += deltas[k++]![1];
-    connected.push(open);
-  }
+  const connected = openAtBucketEnds(deltas, n, startT, size);
 
   const perSec = 1000 / size;
   const byProfile = profileSeries(records, ctx, n, bucketOf, startT, size, perSec);
@@ -124,16 +116,24 @@ function profileSeries(
       deltas.push([c.responseT, 1]);
       if (c.closeT !== undefined) deltas.push([c.closeT, -1]);
     }
-    deltas.sort((x, y) => x[0] - y[0]);
-    const connected: number[] = [];
-    let open = 0;
-    let k = 0;
-    for (let b = 0; b < n; b++) {
-      const end = startT + (b + 1) * size;
-      while (k < deltas.length && deltas[k]![0] < end) open += deltas[k++]![1];
-      connected.push(open);
-    }
-    out[p] = { connected, reconnectsPerSec: connects.map((c) => round3(c * perSec)!) };
+    out[p] = {
+      connected: openAtBucketEnds(deltas, n, startT, size),
+      reconnectsPerSec: connects.map((c) => round3(c * perSec)!),
+    };
   }
   return out;
+}
+
+/** Streams open at each bucket's end, from +1 (opened) / -1 (closed) steps; sorts `deltas`. */
+function openAtBucketEnds(deltas: [number, number][], n: number, startT: number, size: number): number[] {
+  deltas.sort((x, y) => x[0] - y[0]);
+  const connected: number[] = [];
+  let open = 0;
+  let k = 0;
+  for (let b = 0; b < n; b++) {
+    const end = startT + (b + 1) * size;
+    while (k < deltas.length && deltas[k]![0] < end) open += deltas[k++]![1];
+    connected.push(open);
+  }
+  return connected;
 }

@@ -123,6 +123,19 @@
     };
   }
 
+  /** One stepped line per client profile (the chart's labels), the real browser in its own colour. */
+  function perClient(chart, unit, axis) {
+    return {
+      series: (chart.labels || []).map(function (label) {
+        return line(label, COLORS.profile[label] || COLORS.profileOther, {
+          value: fmt(unit),
+          paths: uPlot.paths.stepped({ align: 1 }),
+        });
+      }),
+      axes: [yAxis(axis)],
+    };
+  }
+
   /** Per chart kind: uPlot series, axes, scales and bands. */
   var KINDS = {
     latency: function () {
@@ -190,26 +203,10 @@
       };
     },
     clientsConnected: function (chart) {
-      return {
-        series: (chart.labels || []).map(function (label) {
-          return line(label, COLORS.profile[label] || COLORS.profileOther, {
-            value: fmt(''),
-            paths: uPlot.paths.stepped({ align: 1 }),
-          });
-        }),
-        axes: [yAxis('subscribers')],
-      };
+      return perClient(chart, '', 'subscribers');
     },
     clientsReconnects: function (chart) {
-      return {
-        series: (chart.labels || []).map(function (label) {
-          return line(label, COLORS.profile[label] || COLORS.profileOther, {
-            value: fmt('/s'),
-            paths: uPlot.paths.stepped({ align: 1 }),
-          });
-        }),
-        axes: [yAxis('per second')],
-      };
+      return perClient(chart, '/s', 'per second');
     },
     flow: function () {
       return {

@@ -9,15 +9,17 @@ import { defaultSlos } from '../../harness/slo/defaults.ts';
 import { HistoryBuilder, testContext } from '../checks/build-history.ts';
 
 const ctx = testContext();
-const SLOS = defaultSlos(ctx, { maxReconnectWaitMs: 3000, minAcknowledged: 1, minWindowEvents: 1 }).filter(
-  (s) =>
-    [
-      'subscribers-opened',
-      'no-silent-loss',
-      'no-queued-streams',
-      'backoff-policy',
-      'no-reconnect-storm',
-    ].includes(s.name),
+/** The default SLOs of these names. */
+const slosNamed = (...names: string[]) =>
+  defaultSlos(ctx, { maxReconnectWaitMs: 3000, minAcknowledged: 1, minWindowEvents: 1 }).filter((s) =>
+    names.includes(s.name),
+  );
+const SLOS = slosNamed(
+  'subscribers-opened',
+  'no-silent-loss',
+  'no-queued-streams',
+  'backoff-policy',
+  'no-reconnect-storm',
 );
 
 /** Two modelled subscribers (1, 2) and two Chromium ones (3, 4) of one context, streaming 20 events. */
@@ -90,11 +92,7 @@ describe('the model check', () => {
     const b = mixed();
     for (const t of [2500, 3500, 4500]) for (const sub of [1, 2]) b.heartbeat(t, sub);
     for (const sub of [1, 2, 3, 4]) b.close(4800, sub, 'aborted');
-    const slos = defaultSlos(ctx, {
-      maxReconnectWaitMs: 3000,
-      minAcknowledged: 1,
-      minWindowEvents: 1,
-    }).filter((s) => s.name === 'heartbeat-silence');
+    const slos = slosNamed('heartbeat-silence');
     expect(compareProfiles(slos, b.build(), ctx)!.disagreements).toBe(1);
     b.add({ kind: 'close', t: 4700, sub: 3, reason: 'error', detail: 'net::ERR_NETWORK_CHANGED' });
     const check = compareProfiles(slos, b.build(), ctx)!;
@@ -129,11 +127,7 @@ describe('the model check', () => {
     const b = mixed({ chromiumMisses: 7 });
     for (const t of [2500, 3500, 4500]) for (const sub of [3, 4]) b.heartbeat(t, sub);
     for (const sub of [1, 2, 3, 4]) b.close(4800, sub, 'aborted');
-    const slos = defaultSlos(ctx, {
-      maxReconnectWaitMs: 3000,
-      minAcknowledged: 1,
-      minWindowEvents: 1,
-    }).filter((s) => ['heartbeat-silence', 'no-silent-loss'].includes(s.name));
+    const slos = slosNamed('heartbeat-silence', 'no-silent-loss');
     const calm = compareProfiles(slos, b.build(), ctx, { p99Ms: 5, maxMs: 40 })!;
     expect(byName(calm, 'heartbeat-silence')).toMatchObject({
       model: 'fail',
