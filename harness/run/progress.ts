@@ -25,7 +25,7 @@ export function formatLive(p: FleetProgress): string {
     `${p.connected}/${p.subscribers} open, ${p.events} events, ${p.reconnects} reconnects` +
     (p.gaveUp ? `, ${p.gaveUp} gave up` : '') +
     (c
-      ? ` (chromium: ${c.connected}/${c.subscribers} open, ${c.events} events, ${c.reconnects} reconnects)`
+      ? `; chromium ${c.connected}/${c.subscribers} open, ${c.events} events, ${c.reconnects} reconnects`
       : '')
   );
 }

@@ -30,9 +30,9 @@ describe('progress', () => {
     p({ type: 'phase', name: 'demo', phase: 'workload + faults', live: () => live });
     p.close();
     expect(text().split('\n')).toEqual([
-      'demo: starting',
+      '[1/1] demo: starting',
       '  demo: starting stack',
-      '  demo: workload + faults (58/60 open, 1200 events, 3 reconnects (chromium: 19/20 open, 400 events, 1 reconnects))',
+      '  demo: workload + faults (58/60 open, 1200 events, 3 reconnects; chromium 19/20 open, 400 events, 1 reconnects)',
       '',
     ]);
     expect(formatLive({ ...live, gaveUp: 2, chromium: undefined })).toBe(
