@@ -88,8 +88,9 @@ export function buildSeries(history: Records, ctx: CheckContext): TimeSeries {
 }
 
 /**
- * Connected and reconnect series per client profile, when more than one profile is in the fleet:
- * real browsers' timelines beside the modelled ones. Undefined for a single-profile fleet.
+ * Connected and reconnect series per client profile, when real browsers share the fleet with
+ * modelled clients: their timelines beside the models'. Undefined otherwise (a purely modelled
+ * fleet's report stays as it was).
  */
 function profileSeries(
   records: readonly HistoryRecord[],
@@ -104,7 +105,7 @@ function profileSeries(
   const profileOf = new Map<number, string>();
   for (const s of subscribers.values()) if (s.profile) profileOf.set(s.sub, s.profile);
   const profiles = [...new Set(profileOf.values())].sort();
-  if (profiles.length < 2) return undefined;
+  if (profiles.length < 2 || !profiles.includes('chromium')) return undefined;
   const out: NonNullable<TimeSeries['byProfile']> = {};
   for (const p of profiles) {
     const connects = new Array<number>(n).fill(0);

@@ -181,7 +181,8 @@ export interface TimeSeries {
   heartbeatGaps: { t: number; gapMs: number; sub: number }[];
   /**
    * The same connected and reconnect series per client profile (`browser`, `backoff`, `chromium`),
-   * when the fleet mixes profiles: real browsers' reconnect timelines beside the modelled ones.
+   * when real browsers share the fleet with modelled clients: their reconnect timelines beside the
+   * modelled ones.
    */
   byProfile?: Record<string, { connected: number[]; reconnectsPerSec: number[] }>;
 }
