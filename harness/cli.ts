@@ -220,6 +220,13 @@ async function runCommand(flags: RunFlags): Promise<number> {
         );
         if (slo.diagnosis) writeOut(`    ${slo.diagnosis}`);
       }
+      for (const c of r.modelCheck?.comparisons ?? []) {
+        if (c.outcome !== 'disagree' || c.known !== undefined) continue;
+        writeOut(
+          `  model check ${c.slo}: the browser model ${c.model} (measured ${c.modelMeasured ?? 'n/a'}), ` +
+            `real Chromium ${c.reality} (measured ${c.realityMeasured ?? 'n/a'}): the model is wrong here`,
+        );
+      }
     }
     writeOut(`\nReport: ${join(outDir, 'report.html')}${latest ? ` (also ${latest})` : ''}`);
     if (outcome.interrupted) return EXIT.interrupted;

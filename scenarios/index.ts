@@ -11,16 +11,20 @@
  */
 import type { Scenario } from '../harness/run/scenario.ts';
 import baseline from './baseline.ts';
+import browserConnectionCap from './browser-connection-cap.ts';
+import browserConnectionCapH2 from './browser-connection-cap-h2.ts';
 import browserGiveUp from './browser-give-up.ts';
 import concurrentPublishers from './concurrent-publishers.ts';
 import crashRestart from './crash-restart.ts';
 import cutBeforeFirstEvent from './cut-before-first-event.ts';
 import edgeLatency from './edge-latency.ts';
 import edgePartition from './edge-partition.ts';
+import h2ConnectionCut from './h2-connection-cut.ts';
 import gracefulShutdown from './graceful-shutdown.ts';
 import idleStretch from './idle-stretch.ts';
 import idleTimeout from './idle-timeout.ts';
 import midFrameCut from './mid-frame-cut.ts';
+import { modelCheckVariant } from './model-check.ts';
 import nginxReload from './nginx-reload.ts';
 import originPartition from './origin-partition.ts';
 import proxyBuffering from './proxy-buffering.ts';
@@ -46,18 +50,37 @@ export const userSuite: readonly Scenario[] = [
   replayWindowOverflow,
 ];
 
-export const selfTestSuite: readonly Scenario[] = [browserGiveUp, proxyBuffering, idleTimeout];
+export const selfTestSuite: readonly Scenario[] = [
+  browserGiveUp,
+  proxyBuffering,
+  idleTimeout,
+  browserConnectionCap,
+];
+
+/** Scenarios of real browsers (Chromium) on the user's server: HTTP/2 over TLS. */
+export const browserSuite: readonly Scenario[] = [browserConnectionCapH2, h2ConnectionCut];
+
+/** The user suite again with real Chromium beside the modelled fleet: the model's verdicts must match. */
+export const modelCheckSuite: readonly Scenario[] = userSuite.map((s) => modelCheckVariant(s));
 
 /** Suites by name; `user` is the default. */
 export const suites: Readonly<Record<string, readonly Scenario[]>> = {
   user: userSuite,
   'self-test': selfTestSuite,
+  browser: browserSuite,
+  'model-check': modelCheckSuite,
   scale: [scale],
 };
 
 /** The default suite (what `npx sse-chaos` runs with no scenario named). */
 export const defaultSuite = userSuite;
 
-export const allScenarios: readonly Scenario[] = [...userSuite, ...selfTestSuite, scale];
+export const allScenarios: readonly Scenario[] = [
+  ...userSuite,
+  ...selfTestSuite,
+  ...browserSuite,
+  ...modelCheckSuite,
+  scale,
+];
 
 export { scale };

@@ -3,6 +3,8 @@
  * an explicit env override, then PATH, then the usual system places and the per-user cache. They
  * never throw: a missing tool is an answer, reported with what else was seen.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { isExecutable, onPath, parseNginxVersion, parseToxiproxyVersion, run } from '../topology/binaries.ts';
 import { TOXIPROXY_VERSION, cachedToxiproxy } from '../topology/tool-cache.ts';
 
@@ -90,4 +92,18 @@ export async function findGo(env: NodeJS.ProcessEnv): Promise<Found | undefined>
     if (version) return { path: c, version };
   }
   return undefined;
+}
+
+/**
+ * playwright-core as the harness will load it (resolved from here, as its `import()` does): real-browser
+ * clients attach to Chromium with it. An optional peer: undefined when it is not installed.
+ */
+export function findPlaywrightCore(from: string = import.meta.url): Found | undefined {
+  try {
+    const path = createRequire(from).resolve('playwright-core/package.json');
+    const { version } = JSON.parse(readFileSync(path, 'utf8')) as { version?: string };
+    return { path: path.replace(/\/package\.json$/, ''), version: version ?? 'unknown version' };
+  } catch {
+    return undefined;
+  }
 }

@@ -7,7 +7,8 @@
 import { accessSync, constants } from 'node:fs';
 import { cachedToxiproxy, cacheDir } from '../topology/tool-cache.ts';
 import { onPath } from '../topology/binaries.ts';
-import { findChromium, findNginx, findToxiproxy, type Found } from './find.ts';
+import { PLAYWRIGHT_INSTALL } from '../client/chromium/playwright-module.ts';
+import { findChromium, findNginx, findPlaywrightCore, findToxiproxy, type Found } from './find.ts';
 import { installHint } from './hints.ts';
 import type { Row } from './report.ts';
 import { installSystemPackage, systemInstaller, type SystemInstaller } from './system-packages.ts';
@@ -111,6 +112,17 @@ export async function provision(options: ProvisionOptions = {}): Promise<Provisi
         detail: browser === 'require' ? 'not found' : 'not found (optional: install --browser)',
       });
       if (browser === 'require') failures.push(installHint('chromium', toxiPath));
+    }
+    if (browser === 'require') {
+      const pw = findPlaywrightCore();
+      if (pw) rows.push(row('playwright-core', pw));
+      else {
+        rows.push({ name: 'playwright-core', status: 'missing', detail: 'not installed (an optional peer)' });
+        failures.push(
+          `playwright-core is not installed: real-browser (chromium) clients attach to Chromium with it. ` +
+            `Run \`${PLAYWRIGHT_INSTALL}\` in your project.`,
+        );
+      }
     }
   }
   return { ok: failures.length === 0, rows, failures, cacheDir: cacheDir(env) };

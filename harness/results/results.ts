@@ -71,6 +71,62 @@ export interface ScenarioResult {
   /** Target metrics scraped before the workload and after the drain, flattened `name{labels}`. */
   metrics: { before: Record<string, number>; after: Record<string, number> };
   logs?: { nginxError?: string; target?: string };
+  /** How clients reached nginx when not plain HTTP/1.1. */
+  transport?: { tls: boolean; http2: boolean };
+  /** What the run's real browser (the `chromium` clients) cost, measured while the fleet ran. */
+  browsers?: BrowserCost;
+  /** The real browsers' verdicts beside the model's, per SLO (scenarios run as a model check). */
+  modelCheck?: ModelCheck;
+  /**
+   * How late the harness's own event loop ran while the fleet streamed (ms beyond its sampling
+   * period): the modelled clients' times are taken on it.
+   */
+  harness?: { loopDelayP99Ms: number; loopDelayMaxMs: number };
+}
+
+/** One Chromium's cost over a run: its whole process tree. */
+export interface BrowserCost {
+  version: string;
+  eventSources: number;
+  /** Browser contexts (one renderer process each). */
+  contexts: number;
+  /** Processes in the browser's tree at the end. */
+  processes: number;
+  /** Largest sum of PSS while the fleet ran, and the idle browser's before its first context (bytes). */
+  peakPssBytes: number;
+  idlePssBytes: number;
+  /** CPU time of the browser's tree while the fleet ran, and over how long (ms). */
+  cpuMs: number;
+  wallMs: number;
+}
+
+/**
+ * The model check: every SLO judged on the real browsers' records alone and on the browser model's
+ * alone (same run, same faults, same thresholds), and whether the two verdicts agree.
+ */
+export interface ModelCheck {
+  /** The two profiles compared: the model (`browser`) and reality (`chromium`). */
+  model: string;
+  reality: string;
+  subscribers: { model: number; reality: number };
+  comparisons: ModelComparison[];
+  /** Disagreements not explained by a documented difference. */
+  disagreements: number;
+}
+
+export interface ModelComparison {
+  slo: string;
+  /** `pass` / `fail`, or `n/a` when that profile's records do not hold enough evidence to judge it. */
+  model: 'pass' | 'fail' | 'n/a';
+  reality: 'pass' | 'fail' | 'n/a';
+  modelMeasured: number | null;
+  realityMeasured: number | null;
+  /** agree, disagree, or not comparable (one side could not be judged). */
+  outcome: 'agree' | 'disagree' | 'not comparable';
+  /** A documented model/reality difference that explains a disagreement (see harness/run/model-check.ts). */
+  known?: string;
+  /** Why a pair was not compared when both sides had evidence (e.g. the harness's own loop lagged). */
+  note?: string;
 }
 
 export interface SloResult {
@@ -123,4 +179,10 @@ export interface TimeSeries {
   delivered: number[];
   /** Longest silence (no byte of any kind) per connection: one point per connection. */
   heartbeatGaps: { t: number; gapMs: number; sub: number }[];
+  /**
+   * The same connected and reconnect series per client profile (`browser`, `backoff`, `chromium`),
+   * when real browsers share the fleet with modelled clients: their reconnect timelines beside the
+   * modelled ones.
+   */
+  byProfile?: Record<string, { connected: number[]; reconnectsPerSec: number[] }>;
 }

@@ -46,6 +46,29 @@ const seriesSchema = z.looseObject({
   published: z.array(num),
   delivered: z.array(num),
   heartbeatGaps: z.array(z.looseObject({ t: num, gapMs: num, sub: num })),
+  byProfile: z
+    .record(z.string(), z.looseObject({ connected: z.array(num), reconnectsPerSec: z.array(num) }))
+    .optional(),
+});
+
+const verdictOrNa = z.enum(['pass', 'fail', 'n/a']);
+const modelCheckSchema = z.looseObject({
+  model: z.string(),
+  reality: z.string(),
+  subscribers: z.looseObject({ model: num, reality: num }),
+  comparisons: z.array(
+    z.looseObject({
+      slo: z.string(),
+      model: verdictOrNa,
+      reality: verdictOrNa,
+      modelMeasured: nullableNum,
+      realityMeasured: nullableNum,
+      outcome: z.enum(['agree', 'disagree', 'not comparable']),
+      known: z.string().optional(),
+      note: z.string().optional(),
+    }),
+  ),
+  disagreements: num,
 });
 
 const scenarioSchema = z.looseObject({
@@ -79,6 +102,21 @@ const scenarioSchema = z.looseObject({
   series: seriesSchema,
   metrics: z.looseObject({ before: z.record(z.string(), num), after: z.record(z.string(), num) }),
   logs: z.looseObject({ nginxError: z.string().optional(), target: z.string().optional() }).optional(),
+  transport: z.looseObject({ tls: z.boolean(), http2: z.boolean() }).optional(),
+  browsers: z
+    .looseObject({
+      version: z.string(),
+      eventSources: num,
+      contexts: num,
+      processes: num,
+      peakPssBytes: num,
+      idlePssBytes: num,
+      cpuMs: num,
+      wallMs: num,
+    })
+    .optional(),
+  modelCheck: modelCheckSchema.optional(),
+  harness: z.looseObject({ loopDelayP99Ms: num, loopDelayMaxMs: num }).optional(),
 });
 
 export const resultsSchema = z.looseObject({

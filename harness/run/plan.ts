@@ -54,9 +54,17 @@ export interface PlanOptions {
 }
 
 export interface FleetPlan {
+  /** Every subscriber: the modelled fleet and the real browsers. */
   count: number;
-  /** Share of browser-model clients (the rest use backoff). */
+  /** Subscribers of the modelled fleet (`browser` + `backoff`): sub ids 0 .. modelCount - 1. */
+  modelCount: number;
+  /** Share of browser-model clients in the modelled fleet (the rest use backoff). */
   browserFraction: number;
+  /**
+   * Real Chromium EventSources (sub ids modelCount .. count - 1), `perContext` to a browser context;
+   * count 0: no browser is started.
+   */
+  chromium: { count: number; perContext: number };
   /** Share of the fleet on the second client lane (edge-b). */
   edgeBFraction: number;
   rampMs: number;
@@ -88,6 +96,8 @@ export interface RunPlan {
   declarations: Declarations;
   profile: string;
   profileParams: ProfileParams;
+  /** How clients reach nginx: TLS with a per-run certificate, HTTP/2 (over TLS only). */
+  transport: Transport;
   fleet: FleetPlan;
   workload: WorkloadPlan;
   faults: FaultStep[];
@@ -99,6 +109,36 @@ export interface RunPlan {
   drainMs: number;
   /** What the plan changed or decided, in words (shown in the report). */
   notes: string[];
+}
+
+export interface Transport {
+  tls: boolean;
+  http2: boolean;
+}
+
+/** EventSources per browser context by default: Chromium's HTTP/1.1 cap per origin, or one HTTP/2 connection's worth. */
+export const CHROMIUM_PER_CONTEXT = { http1: 6, http2: 100 } as const;
+
+/**
+ * Splits `count` subscribers by profile shares: the real browsers' share rounded (at least one when
+ * asked for), the rest modelled.
+ */
+export function splitFleet(
+  count: number,
+  shares: { browser?: number; backoff?: number; chromium?: number },
+): { modelCount: number; chromiumCount: number; browserFraction: number } {
+  const browser = shares.browser ?? 0;
+  const backoff = shares.backoff ?? 0;
+  const chromium = shares.chromium ?? 0;
+  const model = browser + backoff;
+  let chromiumCount =
+    chromium === 0 ? 0 : model === 0 ? count : Math.round((count * chromium) / (model + chromium));
+  chromiumCount = Math.min(count, Math.max(chromium > 0 ? 1 : 0, chromiumCount));
+  return {
+    modelCount: count - chromiumCount,
+    chromiumCount,
+    browserFraction: model === 0 ? 0 : browser / model,
+  };
 }
 
 const MASS_CUTS = new Set(['cut', 'blackhole', 'limit-data', 'target-sigterm', 'target-sigkill']);
@@ -198,11 +238,18 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
   });
 
   // The fleet.
-  const browser = s.fleet.profiles.browser ?? 0;
-  const backoff = s.fleet.profiles.backoff ?? 0;
+  const transport: Transport = { tls: s.topology.tls, http2: s.topology.http2 };
+  const split = splitFleet(s.fleet.count, s.fleet.profiles);
   const fleet: FleetPlan = {
     count: s.fleet.count,
-    browserFraction: browser / (browser + backoff),
+    modelCount: split.modelCount,
+    browserFraction: split.browserFraction,
+    chromium: {
+      count: split.chromiumCount,
+      perContext:
+        s.fleet.chromium.perContext ??
+        (transport.http2 ? CHROMIUM_PER_CONTEXT.http2 : CHROMIUM_PER_CONTEXT.http1),
+    },
     edgeBFraction: s.edgeBFraction,
     rampMs: s.fleet.rampMs,
     topics: s.fleet.topics ?? [...s.workload.topics],
@@ -212,10 +259,9 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
   };
 
   // Every fault is followed by a judged window: extend the workload if it stops too soon.
-  const maxWait = Math.max(
-    fleet.browserFraction > 0 ? (retryMax ?? BROWSER_DEFAULT_RETRY_MS) : 0,
-    fleet.backoff.capMs,
-  );
+  // Clients that obey `retry:`: the browser model and real browsers.
+  const obeying = Math.floor(fleet.modelCount * fleet.browserFraction) + fleet.chromium.count;
+  const maxWait = Math.max(obeying > 0 ? (retryMax ?? BROWSER_DEFAULT_RETRY_MS) : 0, fleet.backoff.capMs);
   let durationMs = s.workload.durationMs;
   if (faults.length > 0) {
     // Where each fault's subscribers are back: a fault that cuts streams costs a reconnect wait (and a
@@ -266,14 +312,15 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
     const connected = lanesOf(f.leg)
       .filter((lane) => !away(lane))
       .reduce((sum, lane) => sum + share[lane], 0);
-    return Math.floor(fleet.count * fleet.browserFraction * connected);
+    return Math.floor(obeying * connected);
   };
   const massCut = faults.some((f) => obeyingCut(f) >= JUDGING.spreadMinSubscribers);
   const features: ScenarioFeatures = {
     faults: faults.length > 0,
     latencyFault: faults.some((f) => f.action === 'latency'),
     massCut,
-    retryObeyingClients: fleet.browserFraction > 0,
+    retryObeyingClients: obeying > 0,
+    realBrowsers: fleet.chromium.count > 0,
     sigterm: faults.some((f) => f.action === 'target-sigterm'),
     targetStop: faults.some((f) => TARGET_FAULTS.has(f.action)),
     durable: d.durable,
@@ -327,6 +374,7 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
     declarations: d,
     profile,
     profileParams,
+    transport,
     fleet,
     workload,
     faults,

@@ -30,8 +30,9 @@ import { startWorkload, type Workload, type WorkloadStats } from '../workload/pu
 import { ScenarioConfigError } from './config-error.ts';
 import { DrainTracker } from './drain.ts';
 import { fdLimitProblem, readHardFdLimit } from './fd-preflight.ts';
-import { startFleetFor, type RunningFleet } from './fleet-setup.ts';
+import { startFleetFor, type BrowserCost, type FleetProgress, type RunningFleet } from './fleet-setup.ts';
 import { judge, skippedResult } from './judge.ts';
+import { startLoopLag, type LoopLag } from './loop-lag.ts';
 import { planScenario, type PlanOptions, type RunPlan } from './plan.ts';
 import { publisherFor } from './publish-client.ts';
 import type { Scenario } from './scenario.ts';
@@ -40,7 +41,8 @@ export interface RunScenarioOptions extends PlanOptions {
   seed?: number;
   runtime?: RuntimeName;
   signal?: AbortSignal;
-  onPhase?(phase: string): void;
+  /** A phase began; `live` reads the fleet's totals (connected, events; real browsers apart) while it runs. */
+  onPhase?(phase: string, live?: () => FleetProgress): void;
   tracer?: Tracer;
 }
 
@@ -82,7 +84,8 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
   const history = new History();
   const record = (r: HistoryRecord) => history.append(r);
   const run = newRunNonce(() => randomInt(0, 2 ** 32) / 2 ** 32);
-  const phase = (p: string) => opts.onPhase?.(p);
+  let live: (() => FleetProgress) | undefined;
+  const phase = (p: string) => opts.onPhase?.(p, live);
   const signal = opts.signal;
 
   let topology: Topology | undefined;
@@ -95,6 +98,9 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
   let interrupted = false;
   const metrics = { before: {} as Record<string, number>, after: {} as Record<string, number> };
   let logs: ScenarioResult['logs'];
+  let browsers: BrowserCost | undefined;
+  let lag: ReturnType<typeof startLoopLag> | undefined;
+  let harnessLag: LoopLag | undefined;
 
   const checkInterrupt = () => {
     if (signal?.aborted) throw new RunInterrupted('interrupted');
@@ -114,6 +120,7 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
       profileParams: plan.profileParams,
       target: plan.target,
       runtime,
+      ...(plan.transport.tls ? { tls: { http2: plan.transport.http2 } } : {}),
       ...(signal ? { signal } : {}),
     });
     checkInterrupt();
@@ -127,12 +134,16 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
 
     phase('fleet ramp');
     fleet = await startFleetFor(plan.fleet, topo, history, clock, { seed: opts.seed ?? 1, run });
+    const running = fleet;
+    live = () => running.progress();
     await sleep(plan.settleMs, signal);
     // Bounded: behind a buffering proxy streams do not open until data flows, and that is the finding.
-    await fleet.waitConnected(1500, signal);
+    // Real browsers open their contexts one after another: they get longer.
+    await fleet.waitConnected(plan.fleet.chromium.count > 0 ? 5000 : 1500, signal);
     checkInterrupt();
 
     phase('workload + faults');
+    lag = startLoopLag();
     const origin = clock.now();
     const tracer = opts.tracer;
     nemesis = startNemesis(plan.faults, {
@@ -185,6 +196,8 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     checkInterrupt();
 
     phase('teardown');
+    harnessLag = lag.stop();
+    browsers = fleet.browserCost();
     await fleet.stop();
     fleet = undefined;
     metrics.after = await scrapeAfter(topo.urls.metrics, metrics.before, signal);
@@ -199,6 +212,8 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
   } finally {
     workload?.stop();
     await nemesis?.stop().catch(() => {});
+    harnessLag ??= lag?.stop();
+    browsers ??= fleet?.browserCost();
     await fleet?.stop().catch(() => {});
     if (topology) {
       const l = await topology.logs().catch(() => undefined);
@@ -218,6 +233,8 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     ...(interrupted ? { error: 'interrupted' } : error !== undefined ? { error } : {}),
     ...(topology?.nginx.config ? { nginxConfig: topology.nginx.config } : {}),
     ...(logs ? { logs } : {}),
+    ...(browsers ? { browsers } : {}),
+    ...(harnessLag ? { harnessLag } : {}),
   });
   return {
     result,

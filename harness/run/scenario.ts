@@ -63,9 +63,18 @@ const faultSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * Shares of the client profiles: `browser` (our model of EventSource), `backoff` (a well-behaved
+ * non-browser client) and `chromium` (real browsers: one Chromium per run, its EventSources packed
+ * into browser contexts; see `fleet.chromium`).
+ */
 const profileMix = z
-  .strictObject({ browser: nonNegative().optional(), backoff: nonNegative().optional() })
-  .refine((m) => (m.browser ?? 0) + (m.backoff ?? 0) > 0, {
+  .strictObject({
+    browser: nonNegative().optional(),
+    backoff: nonNegative().optional(),
+    chromium: nonNegative().optional(),
+  })
+  .refine((m) => (m.browser ?? 0) + (m.backoff ?? 0) + (m.chromium ?? 0) > 0, {
     error: 'at least one profile needs a share > 0',
   });
 
@@ -112,6 +121,14 @@ export const scenarioSchema = z
         target: targetSpecSchema.optional(),
         /** Options of the reference server (and zoo members) for this scenario; defaults in defaults.ts. */
         server: referenceOptionsSchema.default({}),
+        /** Clients reach nginx over TLS (a self-signed certificate made for the run). */
+        tls: z.boolean({ error: (i) => `expected true or false, got ${fmt(i.input)}` }).default(false),
+        /** Clients speak HTTP/2 to nginx (needs `tls`: browsers use HTTP/2 only over TLS). */
+        http2: z.boolean({ error: (i) => `expected true or false, got ${fmt(i.input)}` }).default(false),
+      })
+      .refine((t) => !t.http2 || t.tls, {
+        error: 'HTTP/2 needs tls: true (browsers speak HTTP/2 only over TLS)',
+        path: ['http2'],
       })
       .prefault({}),
     workload: z
@@ -150,6 +167,18 @@ export const scenarioSchema = z
         topics: z.array(z.string().min(1)).min(1).optional(),
         /** Topics of the fraction of the fleet a fault targets (edge-b); default: `topics`. */
         fractionTopics: z.array(z.string().min(1)).min(1).optional(),
+        /** How the `chromium` share is laid out in the run's one browser. */
+        chromium: z
+          .strictObject({
+            /**
+             * EventSources per browser context (one "user": its own connections, a renderer process).
+             * Default: 6 over HTTP/1.1 (Chromium's per-origin cap, so every one streams), 100 over
+             * HTTP/2 (one connection per context multiplexes them all). More than 6 over HTTP/1.1
+             * reproduces the cap on purpose.
+             */
+            perContext: int('a whole number of EventSources per browser context').min(1).optional(),
+          })
+          .prefault({}),
       })
       .prefault({}),
     faults: z.array(faultSchema).default([]),

@@ -86,7 +86,8 @@ export async function runSuite(
           const o = await runPlan(plan, {
             ...opts,
             tracer: tracing.tracer,
-            onPhase: (phase) => opts.onProgress?.({ type: 'phase', name, phase }),
+            onPhase: (phase, live) =>
+              opts.onProgress?.({ type: 'phase', name, phase, ...(live ? { live } : {}) }),
           });
           span.setAttribute('scenario.verdict', o.result.verdict);
           span.setAttribute('scenario.asExpected', o.result.asExpected);

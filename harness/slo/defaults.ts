@@ -104,8 +104,12 @@ export function defaultSlos(ctx: CheckContext, budgets: SloBudgets): SloSpec[] {
       diagnose: (m) =>
         `${v(m, 'delivery.subscribersNeverOpened')} of ${v(m, 'evidence.subscribers')} subscribers never got a ` +
         `200 text/event-stream response (most frequent status: ${v(m, 'reconnect.topErrorStatus')}): nothing was ` +
-        `expected of them, so they were never judged. Check the stream path, auth, the proxy's routing, and ` +
-        `connection limits (limit_conn, worker_connections).`,
+        `expected of them, so they were never judged. ` +
+        (n(m, 'reconnect.queuedAttempts') > 0
+          ? `${v(m, 'reconnect.queuedAttempts')} attempts waited with no answer behind a browser's connection ` +
+            `limit (see no-queued-streams): serve the stream over HTTP/2 or share one EventSource among tabs. `
+          : '') +
+        `Check the stream path, auth, the proxy's routing, and connection limits (limit_conn, worker_connections).`,
     },
     {
       name: 'judged-windows',
@@ -441,6 +445,25 @@ export function defaultSlos(ctx: CheckContext, budgets: SloBudgets): SloSpec[] {
         `retry: have nginx map upstream errors to a 200 text/event-stream that only carries \`retry:\` ` +
         `(\`error_page 502 503 504 = @sse_retry\`), let a draining target accept and end streams with a retry ` +
         `hint instead of 503, and size limit_conn/worker_connections for the fleet.`,
+    },
+    {
+      name: 'no-queued-streams',
+      description:
+        "No stream waits behind a browser's connection limit (over HTTP/1.1 at most 6 connections per origin, across all its tabs).",
+      measurement: 'reconnect.queuedAttempts',
+      comparator: '<=',
+      threshold: 0,
+      unit: 'attempts',
+      evidence: 'reconnect.connects',
+      appliesTo: (f) => f.realBrowsers,
+      diagnose: (m) =>
+        `${v(m, 'reconnect.queuedAttempts')} stream attempts waited up to ${v(m, 'reconnect.queuedMaxMs', ' ms')} ` +
+        `with no response and no error while the same browser held ${v(m, 'reconnect.queuedBehindStreams')} ` +
+        `streams open to that origin: over HTTP/1.1 a browser opens at most 6 connections per origin (per ` +
+        `profile, across every tab and frame), and an EventSource holds one for as long as it lives, so the ` +
+        `7th tab's stream waits for a free socket for ever, without an error event. Serve the stream over ` +
+        `HTTP/2 (TLS; one connection multiplexes about 100 streams), or open one EventSource per browser and ` +
+        `share it among tabs (a SharedWorker, or a leader tab relaying over BroadcastChannel).`,
     },
     {
       name: 'backoff-policy',

@@ -18,6 +18,8 @@ export interface StartTopologyOptions {
   target: TargetSpec;
   /** Default: SSE_CHAOS_RUNTIME, else auto. */
   runtime?: RuntimeChoice;
+  /** Clients reach nginx over TLS with a certificate made for the run (HTTP/2 when `http2`). */
+  tls?: { http2: boolean };
   signal?: AbortSignal;
 }
 
@@ -37,6 +39,7 @@ export async function startTopology(options: StartTopologyOptions): Promise<Topo
     profile: options.profile,
     profileParams: options.profileParams,
     target,
+    ...(options.tls ? { tls: options.tls } : {}),
     signal: options.signal,
   };
   if (runtime === 'containers') {

@@ -22,6 +22,8 @@ export interface StartOptions {
   profile: string;
   profileParams?: ProfileParams;
   target: TargetSpec;
+  /** Clients reach nginx over TLS with a per-run certificate (HTTP/2 when `http2`). */
+  tls?: { http2: boolean };
   signal?: AbortSignal;
 }
 
@@ -53,6 +55,7 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
         profile,
         params: profileParams,
         upstream: originLeg.listen,
+        ...(options.tls ? { tls: options.tls } : {}),
         signal,
       });
       owner.own(nginx.stop);
@@ -81,15 +84,19 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
     await setLegUpstream(toxi.client, 'origin', tgt.address);
 
     const ends = targetEndpoints(target);
+    const scheme = nginx.certificate !== undefined ? 'https' : 'http';
     const topology: Topology = {
       runtime: 'local',
+      ...(nginx.certificate !== undefined && options.tls
+        ? { tls: { certificate: nginx.certificate, http2: options.tls.http2 } }
+        : {}),
       urls: {
-        stream: `http://${edge.listen}${ends.streamPath}`,
-        streamB: `http://${edgeB.listen}${ends.streamPath}`,
+        stream: `${scheme}://${edge.listen}${ends.streamPath}`,
+        streamB: `${scheme}://${edgeB.listen}${ends.streamPath}`,
         publish: new URL(ends.publish.url ?? ends.publish.path ?? '/', tgt.baseUrl).toString(),
         metrics: `${tgt.baseUrl}${ends.metricsPath}`,
         targetDirect: tgt.baseUrl,
-        nginxDirect: `http://${nginx.address}`,
+        nginxDirect: `${scheme}://${nginx.address}`,
         toxiproxyApi: toxi.api,
       },
       versions: { nginx: nginxVer, toxiproxy: toxi.version, node: process.version, runtime: 'local' },

@@ -14,6 +14,7 @@ import { nginxControl } from './nginx-control.ts';
 import { renderNginxConfig, type Placement, type ProfileParams } from './nginx-profiles.ts';
 import { freePort, looksLikePortClash } from './ports.ts';
 import { tail } from './readiness.ts';
+import { makeRunCertificate } from './tls-cert.ts';
 import { waitForGeneration } from './nginx-probe.ts';
 
 export interface LocalNginxOptions {
@@ -22,6 +23,8 @@ export interface LocalNginxOptions {
   params?: ProfileParams;
   /** The origin proxy address, `127.0.0.1:PORT`. */
   upstream: string;
+  /** Listen with TLS (a certificate made for this nginx, in its prefix), HTTP/2 when `http2`. */
+  tls?: { http2: boolean };
   signal?: AbortSignal;
 }
 
@@ -30,6 +33,8 @@ export interface LocalNginx {
   address: string;
   /** The master's pid (its process group holds the workers). */
   pid: number;
+  /** With TLS: the certificate (PEM) clients must trust; removed with the prefix. */
+  certificate?: string;
   control: NginxControl;
   stop(): Promise<void>;
 }
@@ -67,6 +72,8 @@ export async function startLocalNginx(options: LocalNginxOptions): Promise<Local
 
   let proc: ManagedProcess | undefined;
   let address = '';
+  let tls: Placement['tls'];
+  let certificate: string | undefined;
   const { profile, params } = options;
   const generation = 1;
   let config = '';
@@ -81,6 +88,7 @@ export async function startLocalNginx(options: LocalNginxOptions): Promise<Local
           errorLog: errorLogPath,
           accessLog: join(prefix, 'logs', 'access.log'),
           tempDir: join(prefix, 'temp'),
+          ...(tls ? { tls } : {}),
         } satisfies Placement,
         params: par,
         generation: g,
@@ -88,6 +96,11 @@ export async function startLocalNginx(options: LocalNginxOptions): Promise<Local
   let render = renderAt('');
 
   try {
+    if (options.tls) {
+      const cert = await makeRunCertificate(prefix);
+      tls = { certPath: cert.certPath, keyPath: cert.keyPath, http2: options.tls.http2 };
+      certificate = cert.certificate;
+    }
     for (let attempt = 1; ; attempt++) {
       address = `127.0.0.1:${await freePort()}`;
       render = renderAt(address);
@@ -107,6 +120,7 @@ export async function startLocalNginx(options: LocalNginxOptions): Promise<Local
       try {
         await waitForGeneration({
           address,
+          ...(tls ? { tls: true } : {}),
           profile,
           generation,
           exited: p.exited,
@@ -137,6 +151,7 @@ export async function startLocalNginx(options: LocalNginxOptions): Promise<Local
   const control = nginxControl(
     {
       address,
+      ...(tls ? { tls: true } : {}),
       writeConfig: (text) => writeFile(confPath, text),
       testConfig: () => configTest(binary, prefix, confPath),
       signalReload: async () => void master.kill('SIGHUP'),
@@ -149,6 +164,7 @@ export async function startLocalNginx(options: LocalNginxOptions): Promise<Local
   return {
     address,
     pid: master.pid,
+    ...(certificate !== undefined ? { certificate } : {}),
     control,
     async stop() {
       // SIGTERM is nginx's fast shutdown: it does not wait for open streams.

@@ -72,6 +72,11 @@ export interface TargetControl {
 export interface Topology {
   readonly runtime: RuntimeName;
   readonly urls: StackUrls;
+  /**
+   * Set when clients reach nginx over TLS (the stream URLs are https:): the run's self-signed
+   * certificate (PEM) to trust, and whether nginx speaks HTTP/2.
+   */
+  readonly tls?: { certificate: string; http2: boolean };
   readonly versions: ComponentVersions;
   readonly nginx: NginxControl;
   readonly target: TargetControl;

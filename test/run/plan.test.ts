@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ScenarioConfigError } from '../../harness/run/config-error.ts';
 import { SCENARIO_DEFAULTS } from '../../harness/run/defaults.ts';
-import { planScenario } from '../../harness/run/plan.ts';
+import { planScenario, splitFleet } from '../../harness/run/plan.ts';
 import { parseScenario, type ScenarioInput } from '../../harness/run/scenario.ts';
 import { parseTarget, type TargetSpec } from '../../harness/topology/target.ts';
 
@@ -176,5 +176,53 @@ describe('planScenario', () => {
     );
     expect(p.workload.planned).toBe(160);
     expect(p.slos.find((x) => x.name === 'publishes-acknowledged')!.threshold).toBe(40);
+  });
+
+  describe('real browsers in the fleet', () => {
+    it('splits the fleet: the chromium share rounded (at least one), the modelled mix kept among the rest', () => {
+      expect(splitFleet(60, { browser: 20, backoff: 20, chromium: 20 })).toEqual({
+        modelCount: 40,
+        chromiumCount: 20,
+        browserFraction: 0.5,
+      });
+      expect(splitFleet(40, { browser: 1, backoff: 1 })).toEqual({
+        modelCount: 40,
+        chromiumCount: 0,
+        browserFraction: 0.5,
+      });
+      expect(splitFleet(7, { chromium: 1 })).toEqual({ modelCount: 0, chromiumCount: 7, browserFraction: 0 });
+      expect(splitFleet(40, { browser: 1, chromium: 0.001 }).chromiumCount).toBe(1);
+    });
+
+    it('packs 6 EventSources per browser context over HTTP/1.1 and 100 over HTTP/2, unless the scenario says', () => {
+      const h1 = planScenario(scenario({ fleet: { count: 10, profiles: { chromium: 1 } } }));
+      expect(h1.fleet).toMatchObject({ count: 10, modelCount: 0, chromium: { count: 10, perContext: 6 } });
+      expect(h1.transport).toEqual({ tls: false, http2: false });
+      const h2 = planScenario(
+        scenario({ topology: { tls: true, http2: true }, fleet: { count: 10, profiles: { chromium: 1 } } }),
+      );
+      expect(h2.fleet.chromium.perContext).toBe(100);
+      expect(h2.transport).toEqual({ tls: true, http2: true });
+      const seven = planScenario(
+        scenario({ fleet: { count: 7, profiles: { chromium: 1 }, chromium: { perContext: 7 } } }),
+      );
+      expect(seven.fleet.chromium.perContext).toBe(7);
+    });
+
+    it('real browsers obey retry: a chromium-only fleet gets storm verdicts and their reconnect wait, and the queue detector', () => {
+      const p = planScenario(
+        scenario({
+          fleet: { count: 30, profiles: { chromium: 1 } },
+          faults: [{ at: 1000, duration: 300, action: 'cut', leg: 'edge' }],
+        }),
+      );
+      expect(p.features).toMatchObject({ retryObeyingClients: true, massCut: true, realBrowsers: true });
+      expect(p.slos.map((s) => s.name)).toEqual(
+        expect.arrayContaining(['no-reconnect-storm', 'reconnect-jitter', 'no-queued-streams']),
+      );
+      const model = planScenario(scenario());
+      expect(model.features.realBrowsers).toBe(false);
+      expect(model.slos.map((s) => s.name)).not.toContain('no-queued-streams');
+    });
   });
 });
