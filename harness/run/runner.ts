@@ -202,7 +202,7 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     await fleet?.stop().catch(() => {});
     if (topology) {
       const l = await topology.logs().catch(() => undefined);
-      if (l) logs = { nginxError: tail(l.nginxError), target: tail(l.target) };
+      if (l) logs = { nginxError: tail(l.proxyError), target: tail(l.target) };
       await topology.stop();
     }
   }
@@ -216,7 +216,7 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     metrics,
     durationMs: performance.now() - started,
     ...(interrupted ? { error: 'interrupted' } : error !== undefined ? { error } : {}),
-    ...(topology?.nginx.config ? { nginxConfig: topology.nginx.config } : {}),
+    ...(topology?.proxy.config ? { nginxConfig: topology.proxy.config } : {}),
     ...(logs ? { logs } : {}),
   });
   return {

@@ -11,7 +11,9 @@ import { InfrastructureError } from './errors.ts';
 import { guardDir, releaseDir } from './guardian.ts';
 import { spawnManaged, type ManagedProcess } from './managed-process.ts';
 import { nginxControl } from './nginx-control.ts';
-import { renderNginxConfig, type Placement, type ProfileParams } from './nginx-profiles.ts';
+import type { ProfileParams } from './nginx-profiles.ts';
+import { renderProxyConfig } from './proxy-profiles.ts';
+import type { UserPlacement, UserProxyConfig } from './user-config.ts';
 import { freePort, looksLikePortClash } from './ports.ts';
 import { tail } from './readiness.ts';
 import { waitForGeneration } from './nginx-probe.ts';
@@ -22,6 +24,8 @@ export interface LocalNginxOptions {
   params?: ProfileParams;
   /** The origin proxy address, `127.0.0.1:PORT`. */
   upstream: string;
+  /** The user's own nginx config, run as profile `user`. */
+  userConfig?: UserProxyConfig;
   signal?: AbortSignal;
 }
 
@@ -73,18 +77,21 @@ export async function startLocalNginx(options: LocalNginxOptions): Promise<Local
   const renderAt =
     (listen: string) =>
     (p: string, g: number, par: ProfileParams | undefined): string =>
-      renderNginxConfig(p, {
-        placement: {
+      renderProxyConfig(
+        { kind: 'nginx', ...(options.userConfig ? { userConfig: options.userConfig } : {}) },
+        p,
+        {
           listen,
           upstream,
+          admin: '',
           pidPath: join(prefix, 'nginx.pid'),
           errorLog: errorLogPath,
           accessLog: join(prefix, 'logs', 'access.log'),
           tempDir: join(prefix, 'temp'),
-        } satisfies Placement,
-        params: par,
-        generation: g,
-      });
+        } satisfies UserPlacement,
+        g,
+        par,
+      );
   let render = renderAt('');
 
   try {

@@ -11,13 +11,13 @@ export const nginxReload = defineFault({
   legs: [],
   params: z.strictObject({ profile: z.string().min(1).optional() }),
   async apply(ctx) {
-    const original = ctx.topology.nginx.profile;
+    const original = ctx.topology.proxy.profile;
     const profile = ctx.params.profile ?? original;
-    await ctx.topology.nginx.reload(profile);
+    await ctx.topology.proxy.reload(profile);
     ctx.record({ kind: 'nginx', t: ctx.now(), action: 'reload', profile });
     return async () => {
       if (profile === original) return;
-      await ctx.topology.nginx.reload(original);
+      await ctx.topology.proxy.reload(original);
       ctx.record({ kind: 'nginx', t: ctx.now(), action: 'reload', profile: original });
     };
   },
