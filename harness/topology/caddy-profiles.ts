@@ -8,7 +8,8 @@
  * whatever `flush_interval` says, and `encode` leaves them uncompressed (both checked: neither
  * delays an event, so neither is a profile); the transport's `read_timeout` cuts a stream whose
  * upstream is quiet (the client sees a clean end of the response); the server's `timeouts { write }`
- * is a deadline from the request, so every stream is cut at that age however busy it is.
+ * is a deadline from the request, so every stream is cut at that age however busy it is. Caddy learns
+ * that a client went away only from a failed write, so the upstream stream lives on a few heartbeats.
  */
 import { TopologyConfigError } from './errors.ts';
 import { resolveParams, retryBuckets, unavailableRetryRange, type ProfileParams } from './nginx-profiles.ts';
@@ -58,10 +59,10 @@ export const CADDY_PROFILES: Record<string, CaddyProfileDef> = {
   },
   'write-timeout': {
     description:
-      'servers { timeouts { write } } set (to 3 heartbeats): a deadline on the whole response, not an idle timer.',
+      'servers { timeouts { write } } set (to 2 heartbeats): a deadline on the whole response, not an idle timer.',
     symptom:
       'every stream is cut at the same age, however busy (heartbeats do not help); clients reconnect in lockstep.',
-    settings: (p) => ({ writeTimeoutMs: scaled(p, 3) }),
+    settings: (p) => ({ writeTimeoutMs: scaled(p, 2) }),
   },
   'envoy-route-timeout': {
     description:

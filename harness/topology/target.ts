@@ -76,6 +76,39 @@ export const publishSchema = z
     path: ['path'],
   });
 
+/** A shell command line (run with `sh -c`) or an argv. */
+const commandLine = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+/** One control command: a command line, or one with its own timeout. */
+const controlCommand = z.union([
+  commandLine,
+  z.strictObject({ command: commandLine, timeoutMs: positiveInt.optional() }),
+]);
+
+/**
+ * How to stop and start a target sse-chaos did not start (a URL target): `docker stop`/`docker start`,
+ * `systemctl stop`/`start`, or one `restart` (`docker restart`, `systemctl restart`, `kubectl rollout
+ * restart ...`). Each command must return once its work is done (the server stopped, or started);
+ * then the target's readyPath is polled until it answers. `stop` is the graceful stop (a deploy),
+ * `kill` the crash (e.g. `docker kill -s KILL`). With them, scenarios that stop the target run
+ * against it; without them they are skipped.
+ */
+export const controlSchema = z
+  .strictObject({
+    stop: controlCommand.optional(),
+    kill: controlCommand.optional(),
+    start: controlCommand.optional(),
+    restart: controlCommand.optional(),
+    /** The default timeout of each command, ms. */
+    timeoutMs: positiveInt.default(30_000),
+  })
+  .refine((c) => c.restart !== undefined || c.start !== undefined, {
+    message: 'give "start" (after "stop" or "kill") or "restart"',
+  })
+  .refine((c) => c.restart !== undefined || c.stop !== undefined || c.kill !== undefined, {
+    message: 'give "stop" or "kill" with "start", or "restart"',
+  });
+
 export const targetSpecSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('reference'), options: referenceOptionsSchema.default({}) }),
   z.strictObject({
@@ -94,6 +127,8 @@ export const targetSpecSchema = z.discriminatedUnion('kind', [
     env: z.record(z.string(), z.string()).default({}),
     /** Polled until it answers below 500. */
     readyPath: path.default('/'),
+    /** How long the target may take to answer readyPath after a start, ms (default 20000). */
+    readyTimeoutMs: positiveInt.optional(),
     streamPath: path,
     metricsPath: path.default('/metrics'),
     publish: publishSchema,
@@ -104,6 +139,10 @@ export const targetSpecSchema = z.discriminatedUnion('kind', [
     kind: z.literal('url'),
     baseUrl: z.url(),
     readyPath: path.optional(),
+    /** How long the target may take to answer readyPath, at the start and after a restart, ms (default 10000). */
+    readyTimeoutMs: positiveInt.optional(),
+    /** Commands that stop and start it, so scenarios that restart the target can run. */
+    control: controlSchema.optional(),
     streamPath: path,
     metricsPath: path.default('/metrics'),
     publish: publishSchema,
@@ -117,6 +156,20 @@ export type TargetSpec = z.output<typeof targetSpecSchema>;
 export type PublishSpec = z.output<typeof publishSchema>;
 export type ReferenceOptions = z.output<typeof referenceOptionsSchema>;
 export type Declarations = z.output<typeof declarationsSchema>;
+export type ControlSpec = z.output<typeof controlSchema>;
+export type ControlCommand = NonNullable<ControlSpec['stop']>;
+
+/** What the target's control offers: a graceful stop and start, and a crash and start. */
+export function controlOffers(spec: TargetSpec): { restart: boolean; crash: boolean } {
+  if (spec.kind !== 'url') return { restart: true, crash: true };
+  const c = spec.control;
+  if (!c) return { restart: false, crash: false };
+  const starts = c.start !== undefined || c.restart !== undefined;
+  return {
+    restart: c.restart !== undefined || (c.stop !== undefined && starts),
+    crash: c.kill !== undefined && starts,
+  };
+}
 
 /** The default target: the reference server with its defaults. */
 export const referenceTarget: TargetSpec = { kind: 'reference', options: {} };

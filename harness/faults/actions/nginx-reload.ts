@@ -1,13 +1,15 @@
 /**
- * `nginx -s reload`, optionally to another profile (a config deploy). Old workers keep serving open
- * streams; undo reloads the original profile if it changed.
+ * A graceful reload of the proxy, optionally to another of its profiles (a config deploy): `nginx -s
+ * reload`, HAProxy's master-worker reload, Caddy's admin /load (named for nginx, the first proxy; it
+ * works for every kind). Old workers keep serving open streams; undo reloads the original profile
+ * if it changed.
  */
 import { z } from 'zod';
 import { defineFault } from '../fault.ts';
 
 export const nginxReload = defineFault({
   name: 'nginx-reload',
-  summary: 'reload nginx (optionally to another profile); undo restores the original profile',
+  summary: 'reload the proxy gracefully (optionally to another profile); undo restores the original profile',
   legs: [],
   params: z.strictObject({ profile: z.string().min(1).optional() }),
   async apply(ctx) {
