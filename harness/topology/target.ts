@@ -54,10 +54,40 @@ export const declarationsSchema = z.strictObject({
 });
 
 /**
- * How to publish one event. `bodyTemplate` is a JSON value (or a string) in which `{{topic}}`,
- * `{{event}}` and `{{data}}` are substituted; a JSON leaf that is exactly `"{{event}}"` is dropped
- * when the event has no type. `idPath` is a dot path into the JSON response (`id`, `result.eventId`,
- * `items.0.id`).
+ * Where the acknowledged id is in the publish answer: a dot path into a JSON body (`id`,
+ * `result.eventId`, `items.0.id`), a regex over a text body (its first group, else the whole match),
+ * a response header, or the status alone (2xx), when the id is ours: the template carries `{{id}}`.
+ */
+export const ackSchema = z.discriminatedUnion('from', [
+  z.strictObject({ from: z.literal('json'), path: z.string().min(1) }),
+  z.strictObject({
+    from: z.literal('text'),
+    regex: z.string().refine(
+      (r) => {
+        try {
+          new RegExp(r);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'not a valid regular expression' },
+    ),
+  }),
+  z.strictObject({ from: z.literal('header'), name: z.string().min(1) }),
+  z.strictObject({ from: z.literal('status') }),
+]);
+
+/** Whether a template (any JSON value) or the headers carry `{{id}}`. */
+const carriesId = (v: unknown): boolean => JSON.stringify(v ?? '').includes('{{id}}');
+
+/**
+ * How to publish one event. `bodyTemplate` is a JSON value (an object, an array of items, or a
+ * string) in which `{{topic}}`, `{{event}}`, `{{data}}` and `{{id}}` (an id the harness makes, see
+ * `idFormat`) are substituted; a JSON leaf that is exactly `"{{event}}"` is dropped when the event
+ * has no type. `encoding` is how the body is sent: `json` (default for objects and arrays), `form`
+ * (application/x-www-form-urlencoded from an object's fields) or `text` (a string template, as is).
+ * The acknowledged id is read as `ack` says; `idPath` is the short form of `{ from: 'json', path }`.
  */
 export const publishSchema = z
   .strictObject({
@@ -69,11 +99,36 @@ export const publishSchema = z
       .unknown()
       .default({ topic: '{{topic}}', event: '{{event}}', data: '{{data}}' })
       .refine((v) => v !== undefined, 'required'),
+    encoding: z.enum(['json', 'form', 'text']).optional(),
     idPath: z.string().min(1).default('id'),
+    ack: ackSchema.optional(),
+    /**
+     * The format of a harness-made `{{id}}`: `{{uuid}}` (default), `{{seq}}` (1, 2, ... per run),
+     * `{{time}}` (ms since the epoch), around any fixed text, e.g. `evt-{{seq}}`.
+     */
+    idFormat: z
+      .string()
+      .regex(/\{\{(uuid|seq)\}\}/, { message: 'must contain {{uuid}} or {{seq}} so every id is unique' })
+      .default('{{uuid}}'),
   })
   .refine((p) => (p.path === undefined) !== (p.url === undefined), {
     message: 'give exactly one of "path" (relative to the target) or "url" (absolute)',
     path: ['path'],
+  })
+  .refine((p) => p.ack?.from !== 'status' || carriesId(p.bodyTemplate) || carriesId(p.headers), {
+    message: 'an acknowledgement by status alone needs an id of ours: put {{id}} in bodyTemplate or headers',
+    path: ['ack'],
+  })
+  .refine(
+    (p) => p.encoding !== 'form' || (typeof p.bodyTemplate === 'object' && !Array.isArray(p.bodyTemplate)),
+    {
+      message: 'a form body needs an object bodyTemplate (its fields become the form fields)',
+      path: ['encoding'],
+    },
+  )
+  .refine((p) => p.encoding !== 'text' || typeof p.bodyTemplate === 'string', {
+    message: 'a text body needs a string bodyTemplate',
+    path: ['encoding'],
   });
 
 /** A shell command line (run with `sh -c`) or an argv. */
@@ -255,6 +310,7 @@ export function targetEndpoints(spec: TargetSpec): TargetEndpoints {
         headers: token ? { authorization: `Bearer ${token}` } : {},
         bodyTemplate: { topic: '{{topic}}', event: '{{event}}', data: '{{data}}' },
         idPath: 'id',
+        idFormat: '{{uuid}}',
       },
     };
   }
@@ -270,6 +326,8 @@ export interface PublishMessage {
   topic: string;
   event?: string;
   data: string;
+  /** The harness-made id for `{{id}}` (see publish-contract.ts). */
+  id?: string;
 }
 
 export interface PublishRequest {
@@ -281,13 +339,17 @@ export interface PublishRequest {
 
 const DROP = Symbol('drop');
 
+function fillText(text: string, msg: PublishMessage): string {
+  return text.replace(
+    /\{\{(topic|event|data|id)\}\}/g,
+    (_m, key: 'topic' | 'event' | 'data' | 'id') => msg[key] ?? '',
+  );
+}
+
 function fill(template: unknown, msg: PublishMessage): unknown {
   if (typeof template === 'string') {
     if (template === '{{event}}' && msg.event === undefined) return DROP;
-    return template.replace(
-      /\{\{(topic|event|data)\}\}/g,
-      (_m, key: 'topic' | 'event' | 'data') => msg[key] ?? '',
-    );
+    return fillText(template, msg);
   }
   if (Array.isArray(template)) return template.map((v) => fill(v, msg)).filter((v) => v !== DROP);
   if (template && typeof template === 'object') {
@@ -301,21 +363,40 @@ function fill(template: unknown, msg: PublishMessage): unknown {
   return template;
 }
 
+/** The body encoding: the spec's, else json for objects and arrays and text for a string template. */
+export function encodingOf(publish: PublishSpec): 'json' | 'form' | 'text' {
+  return publish.encoding ?? (typeof publish.bodyTemplate === 'string' ? 'text' : 'json');
+}
+
 /** The HTTP request that publishes `msg` to the target at `baseUrl` (pure). */
 export function buildPublishRequest(spec: TargetSpec, baseUrl: string, msg: PublishMessage): PublishRequest {
   const { publish } = targetEndpoints(spec);
   const url = publish.url ?? new URL(publish.path ?? '/', baseUrl).toString();
-  const jsonBody = typeof publish.bodyTemplate !== 'string';
+  const encoding = encodingOf(publish);
   const filled = fill(publish.bodyTemplate, msg);
   const headers: Record<string, string> = {};
-  if (jsonBody) headers['content-type'] = 'application/json';
-  for (const [k, v] of Object.entries(publish.headers)) headers[k.toLowerCase()] = v;
-  return { method: publish.method, url, headers, body: jsonBody ? JSON.stringify(filled) : String(filled) };
+  if (encoding === 'json') headers['content-type'] = 'application/json';
+  if (encoding === 'form') headers['content-type'] = 'application/x-www-form-urlencoded';
+  for (const [k, v] of Object.entries(publish.headers)) headers[k.toLowerCase()] = fillText(v, msg);
+  let body: string;
+  if (encoding === 'json') body = JSON.stringify(filled);
+  else if (encoding === 'form') {
+    const form = new URLSearchParams();
+    for (const [k, v] of Object.entries(filled as Record<string, unknown>))
+      form.append(k, typeof v === 'string' ? v : JSON.stringify(v));
+    body = form.toString();
+  } else body = String(filled);
+  return { method: publish.method, url, headers, body };
 }
 
-/** The acknowledged event id from the publish response, as an opaque string. */
+/** The acknowledged event id from a JSON publish response at `idPath`, as an opaque string. */
 export function extractAckId(spec: TargetSpec, response: unknown): string {
   const { idPath } = targetEndpoints(spec).publish;
+  return jsonAck(idPath, response);
+}
+
+/** The id at a dot path of a JSON value; throws naming the path and showing the value. */
+export function jsonAck(idPath: string, response: unknown): string {
   let node: unknown = response;
   for (const key of idPath.split('.')) {
     node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
