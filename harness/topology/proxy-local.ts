@@ -8,7 +8,8 @@
  *   generation -> the old config stopped accepting (HAProxy logs "Proxy ... stopped" for the old
  *   worker; Caddy's /load returns once the new config owns the listener)
  *
- * Open streams keep the old worker (HAProxy) or server (Caddy) until they end, like nginx's reload.
+ * Open streams keep HAProxy's old worker until they end, like nginx's reload; Caddy 2.6 ends every
+ * open stream of the old config on a reload (checked; 2.7 added `stream_close_delay` for this).
  * Quit is HAProxy's SIGUSR1 / Caddy's SIGINT: stop accepting, wait for open streams.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';

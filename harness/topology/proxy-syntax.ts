@@ -27,7 +27,7 @@ export function syntaxCheckArgs(kind: ProxyKind, path: string, prefix: string): 
     case 'nginx':
       return ['-t', '-q', '-p', `${prefix}/`, '-e', join(prefix, 'check-error.log'), '-c', path];
     case 'haproxy':
-      return ['-c', '-q', '-f', path];
+      return ['-c', '-f', path];
     case 'caddy':
       return ['validate', '--config', path, '--adapter', 'caddyfile'];
   }
