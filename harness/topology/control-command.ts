@@ -2,9 +2,11 @@
  * Runs one of a URL target's control commands (stop, kill, start, restart): a shell line (`sh -c`)
  * or an argv, in its own process group (the guardian ends it if the harness dies), bounded by its
  * timeout. A command that fails or hangs is an infrastructure error naming the command and quoting
- * its output; a hung one has its whole group killed first, so nothing is left behind.
+ * its output, and has its whole group killed first, so nothing of it is left behind. A command that
+ * succeeds keeps what it started in the background (a start command's server is the user's).
  */
 import { InfrastructureError } from './errors.ts';
+import { releaseGroup } from './guardian.ts';
 import { spawnManaged } from './managed-process.ts';
 import { tail, withTimeout } from './readiness.ts';
 import type { ControlCommand } from './target.ts';
@@ -32,10 +34,14 @@ export async function runControlCommand(
   const timeoutMs = commandTimeout(cmd, defaultTimeoutMs);
   const proc = spawnManaged(`target-${action}`, file, args);
   const exit = await withTimeout(proc.exited, timeoutMs);
-  // Ends the group in every case: a command that forked a helper and returned leaves nothing running
-  // in its group (a server it started must detach into its own session, as a service manager does).
-  await proc.stop(500);
   const output = proc.output();
+  if (exit?.code === 0) {
+    // Done: what it started in the background (a start command's server) is the user's, not ours.
+    releaseGroup(proc.pid);
+    return output;
+  }
+  // A command that failed or hung has its whole group ended: nothing of it is left running.
+  await proc.stop(500);
   if (!exit) {
     throw new InfrastructureError(
       'target',
@@ -43,12 +49,9 @@ export async function runControlCommand(
       tail(output),
     );
   }
-  if (exit.code !== 0) {
-    throw new InfrastructureError(
-      'target',
-      `control command "${action}" (\`${shown}\`) failed with ${exit.code === null ? `signal ${exit.signal}` : `exit code ${exit.code}`}`,
-      tail(output),
-    );
-  }
-  return output;
+  throw new InfrastructureError(
+    'target',
+    `control command "${action}" (\`${shown}\`) failed with ${exit.code === null ? `signal ${exit.signal}` : `exit code ${exit.code}`}`,
+    tail(output),
+  );
 }

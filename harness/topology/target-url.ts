@@ -5,8 +5,8 @@
  *
  * A target signal maps to the commands: SIGTERM runs `stop` (or, with only `restart`, the restart
  * itself), SIGKILL runs `kill`; `waitExit` waits for that command; `restart()` runs `start` (or
- * `restart` after a kill) and polls readyPath. If the run ends while the target is down, `stop()`
- * starts it again: the target is left as it was found.
+ * `restart` after a kill) and polls readyPath. If the run ends while the target is down (stopped by a
+ * command that succeeded), `stop()` starts it again: the target is left as it was found.
  */
 import { runControlCommand, type ControlAction } from './control-command.ts';
 import { InfrastructureError } from './errors.ts';
@@ -95,9 +95,15 @@ export async function urlTarget(spec: UrlSpec, signal?: AbortSignal): Promise<Lo
     async stop() {
       // Leave the target as it was found: started again if a run ended while it was down.
       if (running || !control) return;
-      await pending?.done.catch(() => {});
+      // A stop that failed or hung left the target in a state we do not know: leave it alone.
+      const stopped = pending
+        ? await pending.done.then(
+            () => true,
+            () => false,
+          )
+        : true;
       const cmd = control.start ?? control.restart;
-      if (pending?.restarted || !cmd) return;
+      if (!stopped || pending?.restarted || !cmd) return;
       await run(control.start ? 'start' : 'restart', cmd).catch(() => {});
     },
   };
