@@ -409,13 +409,14 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .command('install')
     .description(
       'provide nginx, toxiproxy-server v2.12.0 (built with Go into the per-user cache) and, with --browser, ' +
-        'Chromium; idempotent, prints what it found',
+        'Chromium, with --proxy, HAProxy or Caddy; idempotent, prints what it found',
     )
     .option(
       '--with-deps',
-      'also install system packages (nginx, chromium) with apt-get (root or sudo) or brew',
+      'also install system packages (nginx, haproxy, caddy, chromium) with apt-get (root or sudo) or brew',
     )
     .option('--browser', 'require Chromium (browser subscribers, the report browser test)')
+    .option('--proxy <proxy>', 'also provide this proxy: haproxy, caddy (repeatable)', collect, [])
     .option('--check', 'only look, install nothing')
     .action(async (flags: InstallFlags) => {
       const { installCommand } = await import('./install/command.ts');
