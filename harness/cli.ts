@@ -188,9 +188,12 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const profile = flags.profile ?? config?.profile;
   const { proxies, userConfigs } = await resolveProxies(flags, config);
   if (profile !== undefined) {
-    for (const kind of proxies) if (!isProxyProfile(kind, profile)) throw unknownProfile(kind, profile, '--profile');
+    for (const kind of proxies)
+      if (!isProxyProfile(kind, profile)) throw unknownProfile(kind, profile, '--profile');
     if (Object.keys(userConfigs).length)
-      throw new ScenarioConfigError('--profile and your own proxy config exclude each other: give one of them');
+      throw new ScenarioConfigError(
+        '--profile and your own proxy config exclude each other: give one of them',
+      );
   }
   let target: TargetSpec | undefined;
   if (flags.target) target = zooTarget(flags.target) ?? (await loadTargetFile(flags.target));
@@ -372,7 +375,10 @@ export function buildProgram(setCode: (code: number) => void): Command {
         collect,
         [],
       )
-      .option('--nginx-config <file>', 'your own nginx.conf or server-block snippet, in place of the good profile')
+      .option(
+        '--nginx-config <file>',
+        'your own nginx.conf or server-block snippet, in place of the good profile',
+      )
       .option('--haproxy-config <file>', 'your own haproxy.cfg, in place of the good profile')
       .option('--caddy-config <file>', 'your own Caddyfile, in place of the good profile')
       .option(

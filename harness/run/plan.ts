@@ -164,7 +164,9 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
   const profileSkip =
     profile === USER_PROFILE || isProxyProfile(proxy, profile)
       ? undefined
-      : `profile "${profile}" of this scenario is not a ${proxy} profile (${proxy} has: ${listProxyProfiles(proxy)
+      : `profile "${profile}" of this scenario is not a ${proxy} profile (${proxy} has: ${listProxyProfiles(
+          proxy,
+        )
           .map((p) => p.name)
           .join(', ')})`;
   const retryBase = d.retry?.baseMs;

@@ -108,7 +108,8 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     if (fdProblem) throw new InfrastructureError('fd-limit', fdProblem);
     checkInterrupt();
 
-    const localOnlyWhy = runtime === 'containers' ? localOnly(plan.proxy, plan.userConfig !== undefined) : undefined;
+    const localOnlyWhy =
+      runtime === 'containers' ? localOnly(plan.proxy, plan.userConfig !== undefined) : undefined;
     if (localOnlyWhy) {
       return {
         result: skippedResult({

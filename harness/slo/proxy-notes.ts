@@ -10,7 +10,11 @@ const where = (f: ProxyFacts, d: ProxyDirective): string => `\`${d.text}\` (line
 const list = (f: ProxyFacts, ds: ProxyDirective[]): string => ds.map((d) => `your ${where(f, d)}`).join(', ');
 
 /** The idle timeout that explains cuts after `silenceMs` of silence, against the declared heartbeat. */
-export function idleCutNote(f: ProxyFacts | undefined, heartbeatMs: number, silenceMs: number | null): string {
+export function idleCutNote(
+  f: ProxyFacts | undefined,
+  heartbeatMs: number,
+  silenceMs: number | null,
+): string {
   if (!f) return '';
   const ds = f.idleTimeouts;
   if (ds.length === 0) return f.defaults.length ? `In ${f.file}: ${f.defaults.join('; ')}. ` : '';
@@ -34,7 +38,7 @@ export function ageCutNote(f: ProxyFacts | undefined, ageMs: number | null): str
   return (
     `Your ${where(f, d)} is a deadline on the whole response` +
     (ageMs !== null ? `, matching the ~${Math.round(ageMs)} ms age of the cut streams` : '') +
-    ': remove it for the stream route (or set it far above a stream\'s life). '
+    ": remove it for the stream route (or set it far above a stream's life). "
   );
 }
 

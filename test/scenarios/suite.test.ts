@@ -26,10 +26,40 @@ describe('built-in scenarios', () => {
       'nginx-reload',
       'replay-window-overflow',
     ]);
-    expect(selfTestSuite.map((s) => s.name)).toEqual(['browser-give-up', 'proxy-buffering', 'idle-timeout']);
+    expect(selfTestSuite.map((s) => s.name)).toEqual([
+      'browser-give-up',
+      'proxy-buffering',
+      'idle-timeout',
+      'haproxy-browser-give-up',
+      'haproxy-delayed-writes',
+      'haproxy-short-timeouts',
+      'haproxy-tunnel-timeout',
+      'haproxy-compression',
+      'caddy-browser-give-up',
+      'caddy-read-timeout',
+      'caddy-write-timeout',
+      'envoy-route-timeout',
+      'cloud-lb-idle-timeout',
+      'cdn-idle-timeout',
+      'cdn-compression',
+    ]);
     expect(Object.keys(suites)).toEqual(['user', 'self-test', 'scale']);
     expect(new Set(allScenarios.map((s) => s.name)).size).toBe(allScenarios.length);
     expect(allScenarios.find((s) => s.name === 'scale')!.fleet.count).toBe(10_000);
+  });
+
+  it('proves every HAProxy and Caddy misconfiguration and every emulated intermediary with a self-test', async () => {
+    const { listProxyProfiles } = await import('../../harness/topology/proxy-profiles.ts');
+    for (const kind of ['haproxy', 'caddy'] as const) {
+      const covered = new Set(
+        selfTestSuite.filter((s) => s.topology.proxy === kind).map((s) => s.topology.profile),
+      );
+      const broken = listProxyProfiles(kind).filter((p) => p.name !== 'good');
+      expect(
+        broken.filter((p) => !covered.has(p.name)).map((p) => p.name),
+        kind,
+      ).toEqual([]);
+    }
   });
 
   it('every user scenario expects a pass on a good proxy; every self-test expects its detector to fire', () => {

@@ -73,7 +73,9 @@ describe('publish bodies', () => {
   });
 
   it('refuses a form of a non-object and a text of a non-string, naming the field', () => {
-    expect(() => target({ encoding: 'form', bodyTemplate: ['x'] })).toThrow(/object bodyTemplate[\s\S]*at publish\.encoding/);
+    expect(() => target({ encoding: 'form', bodyTemplate: ['x'] })).toThrow(
+      /object bodyTemplate[\s\S]*at publish\.encoding/,
+    );
     expect(() => target({ encoding: 'text', bodyTemplate: { a: 1 } })).toThrow(
       /string bodyTemplate[\s\S]*at publish\.encoding/,
     );
