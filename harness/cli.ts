@@ -108,7 +108,8 @@ function listScenarios(config: Config | undefined, running: ReadonlySet<string>)
       .filter(([, list]) => list.some((x) => x.name === s.name))
       .map(([name]) => name);
     writeOut(
-      `${running.has(s.name) ? '*' : ' '} ${s.name.padEnd(width)}  [${member.join(', ')}] ${expect}; profile ${s.topology.profile}`,
+      `${running.has(s.name) ? '*' : ' '} ${s.name.padEnd(width)}  [${member.join(', ')}] ${expect}; profile ` +
+        `${s.topology.proxy ? `${s.topology.proxy} ` : ''}${s.topology.profile}`,
     );
     writeOut(`  ${' '.repeat(width)}  ${s.description}`);
   }
