@@ -131,7 +131,7 @@ async function throughStack(
           stackRss(topology),
         ),
       );
-      const nginxLog = await topology.nginx.errorLog().catch(() => '');
+      const nginxLog = await topology.proxy.errorLog().catch(() => '');
       if (/worker_connections are not enough/.test(nginxLog))
         notes.push(`fleet (${kind}): nginx logged "worker_connections are not enough"`);
       if (/Too many open files/i.test(nginxLog))

@@ -4,12 +4,25 @@
  * - `user` (the default): the scenarios that judge a server and its proxies. What `npm run chaos` and
  *   `npx sse-chaos` run, and what a team gates merges with. Cheap and foundational first, so a broken
  *   setup shows up in `baseline` within seconds.
- * - `self-test`: each runs a deliberately broken proxy setup and expects its detector to fire. They
+ * - `self-test`: each runs a deliberately broken proxy setup (nginx, HAProxy, Caddy, or an emulated
+ *   intermediary) and expects its detector to fire. They
  *   prove the harness, not your server (they fail when anything else is also wrong); this repository
  *   runs them in CI.
  * - `scale`: 10,000 subscribers through the stack (minutes, most of the machine); by name only.
  */
 import type { Scenario } from '../harness/run/scenario.ts';
+import caddyBrowserGiveUp from './caddy-browser-give-up.ts';
+import caddyReadTimeout from './caddy-read-timeout.ts';
+import caddyWriteTimeout from './caddy-write-timeout.ts';
+import cdnCompression from './cdn-compression.ts';
+import cdnIdleTimeout from './cdn-idle-timeout.ts';
+import cloudLbIdleTimeout from './cloud-lb-idle-timeout.ts';
+import envoyRouteTimeout from './envoy-route-timeout.ts';
+import haproxyBrowserGiveUp from './haproxy-browser-give-up.ts';
+import haproxyCompression from './haproxy-compression.ts';
+import haproxyDelayedWrites from './haproxy-delayed-writes.ts';
+import haproxyShortTimeouts from './haproxy-short-timeouts.ts';
+import haproxyTunnelTimeout from './haproxy-tunnel-timeout.ts';
 import baseline from './baseline.ts';
 import browserConnectionCap from './browser-connection-cap.ts';
 import browserConnectionCapH2 from './browser-connection-cap-h2.ts';
@@ -55,6 +68,20 @@ export const selfTestSuite: readonly Scenario[] = [
   proxyBuffering,
   idleTimeout,
   browserConnectionCap,
+  // HAProxy and Caddy: each misconfiguration profile's detector.
+  haproxyBrowserGiveUp,
+  haproxyDelayedWrites,
+  haproxyShortTimeouts,
+  haproxyTunnelTimeout,
+  haproxyCompression,
+  caddyBrowserGiveUp,
+  caddyReadTimeout,
+  caddyWriteTimeout,
+  // Emulated intermediaries (documented as emulations in their profiles).
+  envoyRouteTimeout,
+  cloudLbIdleTimeout,
+  cdnIdleTimeout,
+  cdnCompression,
 ];
 
 /** Scenarios of real browsers (Chromium) on the user's server: HTTP/2 over TLS. */

@@ -94,6 +94,9 @@ export const MEASUREMENTS = {
   'heartbeat.idleCutSilenceP50Ms': "median silence before those cuts (~ the intermediary's idle timeout, ms)",
   'heartbeat.idleCutAgeP50Ms': 'median age of the cut streams (ms)',
   'heartbeat.stalls': 'open streams the client watchdog ended for silence outside disruptions',
+  'heartbeat.ageCuts':
+    'open streams cut outside disruptions at one shared age after scattered silences: a deadline on the whole response',
+  'heartbeat.ageCutAgeP50Ms': 'median age of those streams (~ the deadline, ms)',
 
   // reconnect (reconnect.ts)
   'reconnect.connects': 'every connect attempt (ramp included)',

@@ -5,7 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { isExecutable, onPath, parseNginxVersion, parseToxiproxyVersion, run } from '../topology/binaries.ts';
+import {
+  isExecutable,
+  onPath,
+  parseNginxVersion,
+  parseProxyVersion,
+  parseToxiproxyVersion,
+  run,
+} from '../topology/binaries.ts';
 import { TOXIPROXY_VERSION, cachedToxiproxy } from '../topology/tool-cache.ts';
 
 export interface Found {
@@ -51,6 +58,26 @@ export async function findNginx(env: NodeJS.ProcessEnv): Promise<Found | undefin
     '/usr/local/sbin/nginx',
   ])) {
     const version = parseNginxVersion(await run(c, ['-v']));
+    if (version) return { path: c, version };
+  }
+  return undefined;
+}
+
+/** HAProxy or Caddy, where the runtime looks (SSE_CHAOS_HAPROXY / SSE_CHAOS_CADDY, PATH, sbin and bin). */
+export async function findProxy(
+  kind: 'haproxy' | 'caddy',
+  env: NodeJS.ProcessEnv,
+): Promise<Found | undefined> {
+  const override = kind === 'haproxy' ? env.SSE_CHAOS_HAPROXY : env.SSE_CHAOS_CADDY;
+  for (const c of present([
+    override,
+    ...onPath(kind, env.PATH),
+    `/usr/sbin/${kind}`,
+    `/usr/bin/${kind}`,
+    `/usr/local/sbin/${kind}`,
+    `/usr/local/bin/${kind}`,
+  ])) {
+    const version = parseProxyVersion(await run(c, kind === 'haproxy' ? ['-v'] : ['version']));
     if (version) return { path: c, version };
   }
   return undefined;

@@ -1,5 +1,6 @@
 /**
- * `sse-chaos install`: finds nginx, toxiproxy-server v2.12.0 and (optionally) Chromium, and provides
+ * `sse-chaos install`: finds nginx, toxiproxy-server v2.12.0 and (optionally) HAProxy, Caddy and
+ * Chromium, and provides
  * what is missing: toxiproxy is built with Go into the per-user cache; with `withDeps`, system
  * packages come from apt-get or brew. Idempotent (what is present is only reported) and it says
  * what it found. The repository's scripts/setup.mjs runs this same function.
@@ -8,7 +9,7 @@ import { accessSync, constants } from 'node:fs';
 import { cachedToxiproxy, cacheDir } from '../topology/tool-cache.ts';
 import { onPath } from '../topology/binaries.ts';
 import { PLAYWRIGHT_INSTALL } from '../client/chromium/playwright-module.ts';
-import { findChromium, findNginx, findPlaywrightCore, findToxiproxy, type Found } from './find.ts';
+import { findChromium, findNginx, findPlaywrightCore, findProxy, findToxiproxy, type Found } from './find.ts';
 import { installHint } from './hints.ts';
 import type { Row } from './report.ts';
 import { installSystemPackage, systemInstaller, type SystemInstaller } from './system-packages.ts';
@@ -22,6 +23,8 @@ export interface ProvisionOptions {
   browser?: 'require' | 'optional' | 'skip';
   /** Only look, never install anything. */
   checkOnly?: boolean;
+  /** Other proxies a run will use (`--proxy`): a missing one fails; the others are only reported. */
+  proxies?: ReadonlyArray<'haproxy' | 'caddy'>;
 }
 
 export interface ProvisionResult {
@@ -79,6 +82,24 @@ export async function provision(options: ProvisionOptions = {}): Promise<Provisi
   if (!nginx) {
     rows.push({ name: 'nginx', status: 'missing', detail: 'not found' });
     failures.push(installHint('nginx', toxiPath));
+  }
+
+  for (const kind of ['haproxy', 'caddy'] as const) {
+    const required = options.proxies?.includes(kind) ?? false;
+    let found = await findProxy(kind, env);
+    if (found) rows.push(row(kind, found));
+    else if (required && installer && (await installSystemPackage(installer, kind, env))) {
+      found = await findProxy(kind, env);
+      if (found) rows.push(row(kind, found, 'installed'));
+    }
+    if (!found) {
+      rows.push({
+        name: kind,
+        status: required ? 'missing' : 'skipped',
+        detail: required ? 'not found' : `not found (optional: install --proxy ${kind})`,
+      });
+      if (required) failures.push(installHint(kind, toxiPath));
+    }
   }
 
   let toxi = toxiSearch.found;

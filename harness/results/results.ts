@@ -57,9 +57,11 @@ export interface ScenarioResult {
     thinnestWindowEvents: number;
   };
   durationMs: number;
-  /** nginx profile name, and the rendered config that ran. */
+  /** Profile name of the proxy, and the rendered config that ran (named for nginx, any proxy's). */
   profile: string;
   nginxConfig?: string;
+  /** The proxy kind (`nginx`, `haproxy`, `caddy`); absent in results written before it existed: nginx. */
+  proxy?: string;
   target: string;
   fleet: { subscribers: number; profiles: Record<string, number> };
   workload: { published: number; acknowledged: number; failed: number; ratePerSec: number };

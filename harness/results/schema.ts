@@ -93,6 +93,7 @@ const scenarioSchema = z.looseObject({
   durationMs: num,
   profile: z.string(),
   nginxConfig: z.string().optional(),
+  proxy: z.string().optional(),
   target: z.string(),
   fleet: z.looseObject({ subscribers: num, profiles: z.record(z.string(), num) }),
   workload: z.looseObject({ published: num, acknowledged: num, failed: num, ratePerSec: num }),

@@ -56,11 +56,12 @@ function basis(
     profiles[r.profile] = (profiles[r.profile] ?? 0) + 1;
   }
   return {
-    name: s.name,
+    name: plan.name,
     description: s.description,
     expected: plan.expected,
     durationMs: Math.round(run.durationMs),
     profile: plan.profile,
+    proxy: plan.proxy,
     ...(run.nginxConfig ? { nginxConfig: run.nginxConfig } : {}),
     target: describeTarget(plan.target),
     fleet: { subscribers, profiles },
@@ -82,7 +83,7 @@ function basis(
 export function skippedResult(plan: RunPlan): ScenarioResult {
   const s = plan.scenario;
   return {
-    name: s.name,
+    name: plan.name,
     description: s.description,
     verdict: 'skipped',
     expected: plan.expected,
@@ -90,6 +91,7 @@ export function skippedResult(plan: RunPlan): ScenarioResult {
     skipped: plan.skip ?? { needs: [], reason: 'skipped' },
     durationMs: 0,
     profile: plan.profile,
+    proxy: plan.proxy,
     target: describeTarget(plan.target),
     fleet: { subscribers: 0, profiles: {} },
     workload: { published: 0, acknowledged: 0, failed: 0, ratePerSec: plan.workload.ratePerSec },

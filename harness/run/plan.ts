@@ -26,7 +26,11 @@ import {
   type SloSpec,
 } from '../slo/index.ts';
 import type { ProfileParams } from '../topology/nginx-profiles.ts';
-import { declarationsOf, type Declarations, type TargetSpec } from '../topology/target.ts';
+import { DEFAULT_PROXY, type ProxyKind } from '../topology/proxy-kind.ts';
+import { proxyFacts, type ProxyFacts } from '../topology/proxy-facts.ts';
+import { isProxyProfile, listProxyProfiles } from '../topology/proxy-profiles.ts';
+import { USER_PROFILE, type UserProxyConfig } from '../topology/user-config.ts';
+import { controlOffers, declarationsOf, type Declarations, type TargetSpec } from '../topology/target.ts';
 import { publishOffsets, type Pause } from '../workload/schedule.ts';
 import {
   BROWSER_DEFAULT_RETRY_MS,
@@ -43,8 +47,14 @@ import { ScenarioConfigError } from './config-error.ts';
 import { expectedViolations, PAST_RETENTION, type Capability, type Scenario } from './scenario.ts';
 
 export interface PlanOptions {
-  /** nginx profile for this run (like --profile), over the scenario's. */
+  /** Proxy profile for this run (like --profile), over the scenario's. */
   profile?: string;
+  /** The proxy of scenarios that do not pin one (like --proxy); default nginx. */
+  proxy?: ProxyKind;
+  /** The user's own proxy configs by kind (--nginx-config, ...): each replaces `good` on its kind. */
+  userConfigs?: Partial<Record<ProxyKind, UserProxyConfig>>;
+  /** Several proxies in one run: result names carry the proxy (`baseline@haproxy`). */
+  matrix?: boolean;
   /** Target for this run (like --target), over the scenario's. */
   target?: TargetSpec;
   /** SLO overrides from the project config (below the scenario's own). */
@@ -90,11 +100,18 @@ export interface WorkloadPlan {
 
 export interface RunPlan {
   scenario: Scenario;
+  /** The result's name: the scenario's, with `@proxy` in a matrix run. */
+  name: string;
   /** Set when the scenario cannot run against this target: neither passed nor errored. */
   skip?: { needs: string[]; reason: string };
   target: TargetSpec;
   declarations: Declarations;
+  /** The proxy kind and its profile (`user`: the user's own config, in `userConfig`). */
+  proxy: ProxyKind;
   profile: string;
+  userConfig?: UserProxyConfig;
+  /** What the proxy's config says about timeouts, buffering and compression, for the diagnoses. */
+  proxyFacts?: ProxyFacts;
   profileParams: ProfileParams;
   /** How clients reach nginx: TLS with a per-run certificate, HTTP/2 (over TLS only). */
   transport: Transport;
@@ -142,6 +159,8 @@ export function splitFleet(
 }
 
 const MASS_CUTS = new Set(['cut', 'blackhole', 'limit-data', 'target-sigterm', 'target-sigkill']);
+/** The capability each target fault needs: a graceful stop and start, or a kill and start. */
+const FAULT_NEEDS: Record<string, Capability> = { 'target-sigterm': 'restart', 'target-sigkill': 'crash' };
 const TARGET_FAULTS = new Set(['target-sigterm', 'target-sigkill']);
 
 /** The target of a run: the override, the scenario's, or the reference server; scenario options applied. */
@@ -154,11 +173,16 @@ export function resolveTarget(s: Scenario, override?: TargetSpec): TargetSpec {
 
 /** What the target offers, by capability. */
 function offers(target: TargetSpec, d: Declarations): Record<Capability, string | undefined> {
-  const canRestart = target.kind !== 'url';
+  const can = controlOffers(target);
   return {
-    restart: canRestart
+    restart: can.restart
       ? undefined
-      : 'a way to stop and restart the target (sse-chaos did not start this url target)',
+      : 'a way to stop and restart the target (sse-chaos did not start this url target: give "control" ' +
+        'commands, stop + start or restart)',
+    crash: can.crash
+      ? undefined
+      : 'a way to crash and start the target (sse-chaos did not start this url target: give "control" ' +
+        'commands, kill + start or restart)',
     durable: d.durable ? undefined : 'a durable log (declares.durable: true)',
     retention: d.retention ? undefined : 'a declared replay retention (declares.retention: { events or ms })',
     'shutdown-grace':
@@ -172,14 +196,35 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
   const notes: string[] = [];
   const target = resolveTarget(s, options.target);
   const d = declarationsOf(target);
-  const profile = options.profile ?? s.topology.profile;
+  const proxy = s.topology.proxy ?? options.proxy ?? DEFAULT_PROXY;
+  const userConfig = options.userConfigs?.[proxy];
+  // The user's own config takes the place of `good`; a misconfiguration scenario keeps its profile.
+  const profile =
+    options.profile ?? (userConfig && s.topology.profile === 'good' ? USER_PROFILE : s.topology.profile);
+  const profileSkip =
+    profile === USER_PROFILE || isProxyProfile(proxy, profile)
+      ? undefined
+      : `profile "${profile}" of this scenario is not a ${proxy} profile (${proxy} has: ${listProxyProfiles(
+          proxy,
+        )
+          .map((p) => p.name)
+          .join(', ')})`;
+  // TLS (and HTTP/2) is rendered into sse-chaos's own nginx profiles only.
+  const tlsSkip = !s.topology.tls
+    ? undefined
+    : proxy !== 'nginx'
+      ? `TLS and HTTP/2 scenarios run behind nginx only; this run uses ${proxy}`
+      : profile === USER_PROFILE
+        ? "TLS and HTTP/2 scenarios run on sse-chaos's own nginx profiles; your config serves plain HTTP"
+        : undefined;
   const retryBase = d.retry?.baseMs;
   const retryMax = d.retry ? d.retry.baseMs + d.retry.jitterMs : undefined;
 
   // Capabilities: the ones the faults imply, plus the scenario's own.
   const needs = new Set<Capability>(s.needs);
   for (const f of s.faults) {
-    if (TARGET_FAULTS.has(f.action)) needs.add('restart');
+    const need = FAULT_NEEDS[f.action];
+    if (need) needs.add(need);
     if (f.action === 'target-sigterm') needs.add('shutdown-grace');
     if (f.duration === PAST_RETENTION) needs.add('retention');
   }
@@ -337,11 +382,16 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
     watchdogMs: fleet.watchdogMs,
     graceMs: d.shutdownGraceMs ?? 0,
   });
-  const all = defaultSlos(ctx, {
-    maxReconnectWaitMs: maxWait,
-    minAcknowledged: Math.max(1, Math.floor(planned * MIN_ACKNOWLEDGED_SHARE)),
-    minWindowEvents: MIN_WINDOW_EVENTS,
-  });
+  const facts = userConfig && profile === USER_PROFILE ? proxyFacts(userConfig) : undefined;
+  const all = defaultSlos(
+    ctx,
+    {
+      maxReconnectWaitMs: maxWait,
+      minAcknowledged: Math.max(1, Math.floor(planned * MIN_ACKNOWLEDGED_SHARE)),
+      minWindowEvents: MIN_WINDOW_EVENTS,
+    },
+    facts,
+  );
   let resolved: SloSpec[];
   try {
     resolved = resolveSlos(all, { config: options.configSlos, scenario: s.slos, cli: options.cliSlos });
@@ -357,22 +407,29 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
     ...(s.topology.profileParams as ProfileParams | undefined),
   };
 
-  const skip =
-    missing.length > 0
-      ? {
-          needs: missing,
-          reason: `needs ${missing.map((c) => have[c]).join('; ')}`,
-        }
-      : skipReason
-        ? { needs: ['retention'], reason: skipReason }
-        : undefined;
+  const skip = profileSkip
+    ? { needs: [`${proxy}-profile`], reason: profileSkip }
+    : tlsSkip
+      ? { needs: ['nginx-tls'], reason: tlsSkip }
+      : missing.length > 0
+        ? {
+            needs: missing,
+            reason: `needs ${missing.map((c) => have[c]).join('; ')}`,
+          }
+        : skipReason
+          ? { needs: ['retention'], reason: skipReason }
+          : undefined;
 
   return {
     scenario: s,
+    name: options.matrix ? `${s.name}@${proxy}` : s.name,
     ...(skip ? { skip } : {}),
     target,
     declarations: d,
+    proxy,
     profile,
+    ...(userConfig && profile === USER_PROFILE ? { userConfig } : {}),
+    ...(facts ? { proxyFacts: facts } : {}),
     profileParams,
     transport,
     fleet,

@@ -23,7 +23,7 @@ import type { ScenarioResult } from '../results/results.ts';
 import { scrapeMetrics } from '../telemetry/scrape.ts';
 import { inSpan } from '../telemetry/tracing.ts';
 import { InfrastructureError, TopologyConfigError } from '../topology/errors.ts';
-import { startTopology } from '../topology/index.ts';
+import { localOnly, startTopology } from '../topology/index.ts';
 import { parseRuntimeChoice, resolveRuntime } from '../topology/runtime.ts';
 import type { ComponentVersions, RuntimeName, Topology } from '../topology/topology.ts';
 import { startWorkload, type Workload, type WorkloadStats } from '../workload/publisher.ts';
@@ -114,11 +114,26 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     if (fdProblem) throw new InfrastructureError('fd-limit', fdProblem);
     checkInterrupt();
 
+    const localOnlyWhy =
+      runtime === 'containers' ? localOnly(plan.proxy, plan.userConfig !== undefined) : undefined;
+    if (localOnlyWhy) {
+      return {
+        result: skippedResult({
+          ...plan,
+          skip: { needs: ['local-runtime'], reason: `needs the local runtime: ${localOnlyWhy}` },
+        }),
+        interrupted: false,
+        infrastructure: false,
+      };
+    }
+
     phase('starting stack');
     topology = await startTopology({
       profile: plan.profile,
       profileParams: plan.profileParams,
       target: plan.target,
+      proxy: plan.proxy,
+      ...(plan.userConfig ? { userConfig: plan.userConfig } : {}),
       runtime,
       ...(plan.transport.tls ? { tls: { http2: plan.transport.http2 } } : {}),
       ...(signal ? { signal } : {}),
@@ -200,7 +215,10 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     browsers = fleet.browserCost();
     await fleet.stop();
     fleet = undefined;
-    metrics.after = await scrapeAfter(topo.urls.metrics, metrics.before, signal);
+    // A proxy may learn of a client's close only from a failed write, i.e. a heartbeat or two later
+    // (Caddy: measured up to ~5 heartbeats): give the target's gauge that long to settle.
+    const settleMs = Math.max(3000, 6 * plan.declarations.heartbeatMs);
+    metrics.after = await scrapeAfter(topo.urls.metrics, metrics.before, settleMs, signal);
     record({ kind: 'metrics', t: clock.now(), label: 'after', samples: metrics.after });
   } catch (err) {
     if (err instanceof RunInterrupted || signal?.aborted) interrupted = true;
@@ -217,7 +235,7 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     await fleet?.stop().catch(() => {});
     if (topology) {
       const l = await topology.logs().catch(() => undefined);
-      if (l) logs = { nginxError: tail(l.nginxError), target: tail(l.target) };
+      if (l) logs = { nginxError: tail(l.proxyError), target: tail(l.target) };
       await topology.stop();
     }
   }
@@ -231,7 +249,7 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     metrics,
     durationMs: performance.now() - started,
     ...(interrupted ? { error: 'interrupted' } : error !== undefined ? { error } : {}),
-    ...(topology?.nginx.config ? { nginxConfig: topology.nginx.config } : {}),
+    ...(topology?.proxy.config ? { nginxConfig: topology.proxy.config } : {}),
     ...(logs ? { logs } : {}),
     ...(browsers ? { browsers } : {}),
     ...(harnessLag ? { harnessLag } : {}),
@@ -253,11 +271,12 @@ function describeError(err: unknown): string {
 async function scrapeAfter(
   url: string,
   before: Record<string, number>,
+  settleMs: number,
   signal?: AbortSignal,
 ): Promise<Record<string, number>> {
   const key = 'sse_active_connections';
   let last: Record<string, number> = {};
-  const end = performance.now() + 3000;
+  const end = performance.now() + settleMs;
   do {
     const r = await scrapeMetrics(url);
     if (r.ok) {

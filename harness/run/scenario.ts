@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { faultRegistry } from '../faults/registry.ts';
 import { SLO_NAMES } from '../slo/defaults.ts';
+import { PROXY_KINDS } from '../topology/proxy-kind.ts';
 import { referenceOptionsSchema, targetSpecSchema } from '../topology/target.ts';
 import { callerFile } from './caller-file.ts';
 import { ScenarioConfigError } from './config-error.ts';
@@ -32,10 +33,11 @@ const int = (what: string) =>
 
 /**
  * What a scenario may need from a target beyond streaming and publishing. The plan adds the ones a
- * scenario's faults imply (`restart` for target signals, `shutdown-grace` for SIGTERM); a scenario
+ * scenario's faults imply (`restart` for a graceful stop and start, `crash` for a kill and start,
+ * `shutdown-grace` for SIGTERM); a scenario
  * names the others. A target that lacks one gets the scenario reported as skipped, never errored.
  */
-export const CAPABILITIES = ['restart', 'durable', 'retention', 'shutdown-grace'] as const;
+export const CAPABILITIES = ['restart', 'crash', 'durable', 'retention', 'shutdown-grace'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 const legSchema = z.enum(['edge', 'edge-b', 'origin']);
@@ -115,6 +117,11 @@ export const scenarioSchema = z
     description: z.string().min(10, { error: 'describe the real-world incident this scenario models' }),
     topology: z
       .strictObject({
+        /**
+         * The proxy this scenario needs (its profile is one of that proxy's); default: the run's proxy
+         * (`--proxy`, nginx unless chosen).
+         */
+        proxy: z.enum(PROXY_KINDS).optional(),
         profile: z.string().min(1).default('good'),
         profileParams: z.record(z.string(), z.unknown()).optional(),
         /** A target spec (harness/topology/target.ts); default: the reference server with `server`. */

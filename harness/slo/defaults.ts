@@ -7,6 +7,8 @@
  */
 import { checkContext, type CheckContext } from '../checks/context.ts';
 import type { MeasurementKey, Measurements } from '../checks/keys.ts';
+import type { ProxyFacts } from '../topology/proxy-facts.ts';
+import { ageCutNote, bufferingNote, idleCutNote } from './proxy-notes.ts';
 import type { SloSpec } from './spec.ts';
 
 /** What the SLOs need beyond the check context: budgets the run plan computes. */
@@ -75,8 +77,13 @@ function retentionText(ctx: CheckContext): string {
     .join(' / ');
 }
 
-export function defaultSlos(ctx: CheckContext, budgets: SloBudgets): SloSpec[] {
+/**
+ * The SLOs for a run. `facts` (the proxy config's own directives, when the run has them) make the
+ * diagnoses point at the user's lines.
+ */
+export function defaultSlos(ctx: CheckContext, budgets: SloBudgets, facts?: ProxyFacts): SloSpec[] {
   const hb = ctx.heartbeatMs;
+  const buffered = (m: Measurements): string => bufferingNote(facts, n(m, 'buffering.compressedStreams') > 0);
   const liveBudget = Math.max(ABSOLUTE.liveBudgetMs, hb);
   const recoveryBudget = budgets.maxReconnectWaitMs + 2 * hb + 1000;
   return [
@@ -326,9 +333,11 @@ export function defaultSlos(ctx: CheckContext, budgets: SloBudgets): SloSpec[] {
           `(p50 ${v(m, 'latency.outsideFault.p50', ' ms')}). ` +
           (bursty
             ? `Events arrived in ${kib(m['buffering.burstBytesP50'])} bursts: something is buffering the response; ` +
-              `${compressionNote(m)}${BUFFERING_FIX}.`
-            : `No burst pattern: look for a saturated target (event loop lag under the fleet's load, a slow ` +
-              `per-client write path) or a slow link; scale the target or reduce per-event work.`)
+              `${buffered(m)}${compressionNote(m)}${BUFFERING_FIX}.`
+            : n(m, 'buffering.compressedStreams') > 0
+              ? `No burst pattern, but ${compressionNote(m)}${buffered(m)}`
+              : `No burst pattern: look for a saturated target (event loop lag under the fleet's load, a slow ` +
+                `per-client write path) or a slow link; scale the target or reduce per-event work.`)
         );
       },
     },
@@ -376,8 +385,25 @@ export function defaultSlos(ctx: CheckContext, budgets: SloBudgets): SloSpec[] {
         `${v(m, 'heartbeat.idleCuts')} streams were cut with no fault active, after ~` +
         `${v(m, 'heartbeat.idleCutSilenceP50Ms', ' ms')} of silence (median stream age ` +
         `${v(m, 'heartbeat.idleCutAgeP50Ms', ' ms')}): an intermediary's read/idle timeout (nginx ` +
-        `proxy_read_timeout, a load balancer idle timeout) is shorter than the gap between bytes. Send ` +
-        `heartbeats at most half the smallest idle timeout on the path, or raise that timeout for the stream location.`,
+        `proxy_read_timeout, a load balancer idle timeout) is shorter than the gap between bytes. ` +
+        idleCutNote(facts, hb, m['heartbeat.idleCutSilenceP50Ms'] ?? null) +
+        `Send heartbeats at most half the smallest idle timeout on the path, or raise that timeout for the stream location.`,
+    },
+    {
+      name: 'no-age-cuts',
+      description:
+        'No intermediary cuts streams at a fixed age: a deadline on the whole response (a route timeout) ends every stream.',
+      measurement: 'heartbeat.ageCuts',
+      comparator: '<=',
+      threshold: 0,
+      unit: 'connections',
+      evidence: 'heartbeat.openConnections',
+      diagnose: (m) =>
+        `${v(m, 'heartbeat.ageCuts')} streams were cut with no fault active at the same age (~` +
+        `${v(m, 'heartbeat.ageCutAgeP50Ms', ' ms')}) after scattered silences: a deadline on the whole response, not an ` +
+        `idle timer, so heartbeats do not help (Envoy's route timeout, 15 s by default; a server write timeout; a ` +
+        `gateway's maximum request duration). ${ageCutNote(facts, m['heartbeat.ageCutAgeP50Ms'] ?? null)}Disable the ` +
+        `deadline for the stream route (Envoy: \`timeout: 0s\` on the route, and rely on stream_idle_timeout).`,
     },
     {
       name: 'no-reconnect-storm',
@@ -491,7 +517,7 @@ export function defaultSlos(ctx: CheckContext, budgets: SloBudgets): SloSpec[] {
       diagnose: (m) =>
         `${pct(m['buffering.burstiness'])} of events published apart arrived together, in bursts of ` +
         `${kib(m['buffering.burstBytesP50'])} of event data (largest ${kib(m['buffering.maxBurstBytes'])}): something ` +
-        `buffers the response. ${compressionNote(m)}If the proxy buffers: ${BUFFERING_FIX}. If the app buffers ` +
+        `buffers the response. ${buffered(m)}${compressionNote(m)}If the proxy buffers: ${BUFFERING_FIX}. If the app buffers ` +
         `(output buffering, a framework's response buffer), flush after every event.`,
     },
     {
@@ -504,7 +530,7 @@ export function defaultSlos(ctx: CheckContext, budgets: SloBudgets): SloSpec[] {
       diagnose: (m) =>
         `the first event of a stream waited ${v(m, 'buffering.firstEventDelayP95', ' ms')} (p95; time to first byte ` +
         `p95 ${v(m, 'buffering.ttfbP95', ' ms')}): something holds the response until a buffer fills or the first ` +
-        `event flushes the headers. ${compressionNote(m)}${BUFFERING_FIX}. If only replays are slow, the replay path is too slow.`,
+        `event flushes the headers. ${buffered(m)}${compressionNote(m)}${BUFFERING_FIX}. If only replays are slow, the replay path is too slow.`,
     },
     {
       name: 'time-to-first-byte',
@@ -516,7 +542,7 @@ export function defaultSlos(ctx: CheckContext, budgets: SloBudgets): SloSpec[] {
       diagnose: (m) =>
         `the first byte of a stream took ${v(m, 'buffering.ttfbP95', ' ms')} (p95): the target does not flush ` +
         `headers and an initial \`retry:\`/comment immediately, or something buffers until ~4 KiB accumulate. ` +
-        `${compressionNote(m)}${BUFFERING_FIX}.`,
+        `${buffered(m)}${compressionNote(m)}${BUFFERING_FIX}.`,
     },
     {
       name: 'graceful-shutdown',

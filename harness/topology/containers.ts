@@ -342,9 +342,9 @@ export async function startContainersTopology(options: StartOptions): Promise<To
         node: process.version,
         runtime: 'containers',
       },
-      nginx,
+      proxy: nginx,
       target: tgt.control,
-      logs: async () => ({ nginxError: nginxLog.text, toxiproxy: toxiLog.text, target: tgt.control.logs() }),
+      logs: async () => ({ proxyError: nginxLog.text, toxiproxy: toxiLog.text, target: tgt.control.logs() }),
       processes: () => [],
       stop: () => owner.stop(),
     };

@@ -47,6 +47,7 @@ export function nginxControl(host: NginxHost, o: NginxControlOptions): NginxCont
   let exited = false;
   void host.exited?.then(() => (exited = true));
   return {
+    kind: 'nginx',
     get profile() {
       return profile;
     },

@@ -11,7 +11,9 @@ import { InfrastructureError } from './errors.ts';
 import { guardDir, releaseDir } from './guardian.ts';
 import { spawnManaged, type ManagedProcess } from './managed-process.ts';
 import { nginxControl } from './nginx-control.ts';
-import { renderNginxConfig, type Placement, type ProfileParams } from './nginx-profiles.ts';
+import type { ProfileParams } from './nginx-profiles.ts';
+import { renderProxyConfig } from './proxy-profiles.ts';
+import type { UserPlacement, UserProxyConfig } from './user-config.ts';
 import { freePort, looksLikePortClash } from './ports.ts';
 import { tail } from './readiness.ts';
 import { makeRunCertificate } from './tls-cert.ts';
@@ -25,6 +27,8 @@ export interface LocalNginxOptions {
   upstream: string;
   /** Listen with TLS (a certificate made for this nginx, in its prefix), HTTP/2 when `http2`. */
   tls?: { http2: boolean };
+  /** The user's own nginx config, run as profile `user`. */
+  userConfig?: UserProxyConfig;
   signal?: AbortSignal;
 }
 
@@ -72,7 +76,7 @@ export async function startLocalNginx(options: LocalNginxOptions): Promise<Local
 
   let proc: ManagedProcess | undefined;
   let address = '';
-  let tls: Placement['tls'];
+  let tls: UserPlacement['tls'];
   let certificate: string | undefined;
   const { profile, params } = options;
   const generation = 1;
@@ -80,19 +84,22 @@ export async function startLocalNginx(options: LocalNginxOptions): Promise<Local
   const renderAt =
     (listen: string) =>
     (p: string, g: number, par: ProfileParams | undefined): string =>
-      renderNginxConfig(p, {
-        placement: {
+      renderProxyConfig(
+        { kind: 'nginx', ...(options.userConfig ? { userConfig: options.userConfig } : {}) },
+        p,
+        {
           listen,
           upstream,
+          admin: '',
           pidPath: join(prefix, 'nginx.pid'),
           errorLog: errorLogPath,
           accessLog: join(prefix, 'logs', 'access.log'),
           tempDir: join(prefix, 'temp'),
           ...(tls ? { tls } : {}),
-        } satisfies Placement,
-        params: par,
-        generation: g,
-      });
+        } satisfies UserPlacement,
+        g,
+        par,
+      );
   let render = renderAt('');
 
   try {

@@ -275,7 +275,7 @@ export function isProfile(name: string): boolean {
   return Object.hasOwn(PROFILES, name);
 }
 
-function resolveParams(params: ProfileParams = {}): Required<ProfileParams> {
+export function resolveParams(params: ProfileParams = {}): Required<ProfileParams> {
   const out = { ...DEFAULTS };
   for (const [key, value] of Object.entries(params) as Array<[keyof ProfileParams, unknown]>) {
     if (value === undefined) continue;

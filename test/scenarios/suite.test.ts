@@ -31,6 +31,18 @@ describe('built-in scenarios', () => {
       'proxy-buffering',
       'idle-timeout',
       'browser-connection-cap',
+      'haproxy-browser-give-up',
+      'haproxy-delayed-writes',
+      'haproxy-short-timeouts',
+      'haproxy-tunnel-timeout',
+      'haproxy-compression',
+      'caddy-browser-give-up',
+      'caddy-read-timeout',
+      'caddy-write-timeout',
+      'envoy-route-timeout',
+      'cloud-lb-idle-timeout',
+      'cdn-idle-timeout',
+      'cdn-compression',
     ]);
     expect(Object.keys(suites)).toEqual(['user', 'self-test', 'browser', 'model-check', 'scale']);
     expect(suites.browser!.map((s) => s.name)).toEqual(['browser-connection-cap-h2', 'h2-connection-cut']);
@@ -41,6 +53,20 @@ describe('built-in scenarios', () => {
       expect(s.fleet.profiles.chromium, s.name).toBeGreaterThan(0);
     expect(new Set(allScenarios.map((s) => s.name)).size).toBe(allScenarios.length);
     expect(allScenarios.find((s) => s.name === 'scale')!.fleet.count).toBe(10_000);
+  });
+
+  it('proves every HAProxy and Caddy misconfiguration and every emulated intermediary with a self-test', async () => {
+    const { listProxyProfiles } = await import('../../harness/topology/proxy-profiles.ts');
+    for (const kind of ['haproxy', 'caddy'] as const) {
+      const covered = new Set(
+        selfTestSuite.filter((s) => s.topology.proxy === kind).map((s) => s.topology.profile),
+      );
+      const broken = listProxyProfiles(kind).filter((p) => p.name !== 'good');
+      expect(
+        broken.filter((p) => !covered.has(p.name)).map((p) => p.name),
+        kind,
+      ).toEqual([]);
+    }
   });
 
   it('every user scenario expects a pass on a good proxy; every self-test expects its detector to fire', () => {

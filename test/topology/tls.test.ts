@@ -47,9 +47,9 @@ describe('TLS and HTTP/2 to nginx', () => {
     }
     expect(h2.tls!.certificate).not.toBe(h1.tls!.certificate);
     expect(h2.tls!.http2).toBe(true);
-    expect(h2.nginx.config).toMatch(/listen 127\.0\.0\.1:\d+ ssl http2;/);
-    expect(h1.nginx.config).toMatch(/listen 127\.0\.0\.1:\d+ ssl;/);
-    expect(h2.nginx.config).toContain('ssl_certificate_key ');
+    expect(h2.proxy.config).toMatch(/listen 127\.0\.0\.1:\d+ ssl http2;/);
+    expect(h1.proxy.config).toMatch(/listen 127\.0\.0\.1:\d+ ssl;/);
+    expect(h2.proxy.config).toContain('ssl_certificate_key ');
     expect(opensslArgs('/d')).toContain('subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost');
   });
 
@@ -108,7 +108,7 @@ describe('TLS and HTTP/2 to nginx', () => {
 
   it('the certificate and key go with the stack', async () => {
     // Each nginx's private prefix (named in its config) holds its run's certificate and key.
-    const prefixes = [h1, h2].map((t) => /^pid (\S+)\/nginx\.pid;$/m.exec(t.nginx.config)![1]!);
+    const prefixes = [h1, h2].map((t) => /^pid (\S+)\/nginx\.pid;$/m.exec(t.proxy.config)![1]!);
     for (const p of prefixes)
       expect(readdirSync(p)).toEqual(expect.arrayContaining(['tls-cert.pem', 'tls-key.pem']));
     await Promise.all([h2.stop(), h1.stop()]);
