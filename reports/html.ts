@@ -199,7 +199,7 @@ function renderScenario(s: ScenarioResult, index: number, charts: ScenarioChartP
   return `<section class="scenario ${cls}" id="${id}" data-scenario="${h(s.name)}">
 <div class="scenario-head"><h2>${h(s.name)}</h2>${outcomeBadge(s)}${verdictBadge(s)}<span class="muted">expected: ${h(expectedText(s))}</span></div>
 <p class="description">${h(s.description)}</p>
-<p class="meta"><span>nginx profile <b>${h(s.profile)}</b></span><span>target <b>${h(s.target)}</b></span><span>subscribers <b>${h(s.fleet.subscribers.toLocaleString('en-US'))}</b>${fleetProfiles ? ` (${h(fleetProfiles)})` : ''}</span><span>published <b>${h(s.workload.published.toLocaleString('en-US'))}</b> at ${h(formatNumber(s.workload.ratePerSec, '/s'))} (${h(s.workload.acknowledged.toLocaleString('en-US'))} acknowledged, ${h(s.workload.failed.toLocaleString('en-US'))} failed)</span><span>duration <b>${h(formatDuration(s.durationMs))}</b></span>${transport}</p>
+<p class="meta"><span>${h(s.proxy ?? 'nginx')} profile <b>${h(s.profile)}</b></span><span>target <b>${h(s.target)}</b></span><span>subscribers <b>${h(s.fleet.subscribers.toLocaleString('en-US'))}</b>${fleetProfiles ? ` (${h(fleetProfiles)})` : ''}</span><span>published <b>${h(s.workload.published.toLocaleString('en-US'))}</b> at ${h(formatNumber(s.workload.ratePerSec, '/s'))} (${h(s.workload.acknowledged.toLocaleString('en-US'))} acknowledged, ${h(s.workload.failed.toLocaleString('en-US'))} failed)</span><span>duration <b>${h(formatDuration(s.durationMs))}</b></span>${transport}</p>
 ${s.error ? `<div class="callout error"><b>⚠ The scenario could not run to a verdict (infrastructure, not the SLOs):</b><pre>${h(s.error)}</pre></div>` : ''}
 ${s.skipped ? `<div class="callout"><b>– Skipped, neither passed nor failed:</b> ${h(s.skipped.reason)}</div>` : ''}
 ${renderEvidence(s)}
@@ -211,7 +211,7 @@ ${renderModelCheck(s)}
 ${renderTimeline(s.faults, s.durationMs)}
 <h3>Charts <span class="muted" style="font-weight:400;font-size:12px"><span class="legend-fault"></span>shaded: fault windows</span></h3>
 ${renderCharts(charts, id)}
-${s.nginxConfig ? `<details><summary>nginx profile “${h(s.profile)}”: rendered config</summary><pre>${h(s.nginxConfig)}</pre></details>` : ''}
+${s.proxyConfig ? `<details><summary>${h(s.proxy ?? 'nginx')} profile “${h(s.profile)}”: rendered config</summary><pre>${h(s.proxyConfig)}</pre></details>` : ''}
 ${renderMetricsDiff(s)}
 ${renderLogs(s)}
 </section>`;
@@ -389,8 +389,10 @@ ${rows}
 
 function renderLogs(s: ScenarioResult): string {
   const parts: string[] = [];
-  if (s.logs?.nginxError)
-    parts.push(`<details><summary>nginx error log</summary><pre>${h(s.logs.nginxError)}</pre></details>`);
+  if (s.logs?.proxyError)
+    parts.push(
+      `<details><summary>${h(s.proxy ?? 'nginx')} error log</summary><pre>${h(s.logs.proxyError)}</pre></details>`,
+    );
   if (s.logs?.target)
     parts.push(`<details><summary>Target log</summary><pre>${h(s.logs.target)}</pre></details>`);
   return parts.join('\n');
@@ -400,6 +402,7 @@ function renderEnvironment(env: Environment): string {
   const rows: [string, string][] = [
     ['Runtime', env.runtime],
     ['nginx', env.nginx],
+    ...(env.proxy ? ([['Proxy', env.proxy]] as [string, string][]) : []),
     ['Toxiproxy', env.toxiproxy],
     ['Node.js', env.node],
     ['OS', env.os],

@@ -27,6 +27,8 @@ export interface Environment {
   runtime: 'local' | 'containers';
   node: string;
   nginx: string;
+  /** HAProxy or Caddy and its version, when one ran. */
+  proxy?: string;
   toxiproxy: string;
   os: string;
   cpus: number;
@@ -57,9 +59,9 @@ export interface ScenarioResult {
     thinnestWindowEvents: number;
   };
   durationMs: number;
-  /** Profile name of the proxy, and the rendered config that ran (named for nginx, any proxy's). */
+  /** Profile name of the proxy, and the rendered config that ran. */
   profile: string;
-  nginxConfig?: string;
+  proxyConfig?: string;
   /** The proxy kind (`nginx`, `haproxy`, `caddy`); absent in results written before it existed: nginx. */
   proxy?: string;
   target: string;
@@ -72,7 +74,7 @@ export interface ScenarioResult {
   series: TimeSeries;
   /** Target metrics scraped before the workload and after the drain, flattened `name{labels}`. */
   metrics: { before: Record<string, number>; after: Record<string, number> };
-  logs?: { nginxError?: string; target?: string };
+  logs?: { proxyError?: string; target?: string };
   /** How clients reached nginx when not plain HTTP/1.1. */
   transport?: { tls: boolean; http2: boolean };
   /** What the run's real browser (the `chromium` clients) cost, measured while the fleet ran. */

@@ -92,7 +92,7 @@ const scenarioSchema = z.looseObject({
   error: z.string().optional(),
   durationMs: num,
   profile: z.string(),
-  nginxConfig: z.string().optional(),
+  proxyConfig: z.string().optional(),
   proxy: z.string().optional(),
   target: z.string(),
   fleet: z.looseObject({ subscribers: num, profiles: z.record(z.string(), num) }),
@@ -102,7 +102,7 @@ const scenarioSchema = z.looseObject({
   faults: z.array(faultSchema),
   series: seriesSchema,
   metrics: z.looseObject({ before: z.record(z.string(), num), after: z.record(z.string(), num) }),
-  logs: z.looseObject({ nginxError: z.string().optional(), target: z.string().optional() }).optional(),
+  logs: z.looseObject({ proxyError: z.string().optional(), target: z.string().optional() }).optional(),
   transport: z.looseObject({ tls: z.boolean(), http2: z.boolean() }).optional(),
   browsers: z
     .looseObject({
@@ -131,6 +131,7 @@ export const resultsSchema = z.looseObject({
     runtime: z.enum(['local', 'containers']),
     node: z.string(),
     nginx: z.string(),
+    proxy: z.string().optional(),
     toxiproxy: z.string(),
     os: z.string(),
     cpus: num,

@@ -21,7 +21,7 @@ export interface RunRecord {
   durationMs: number;
   /** Infrastructure failure or interruption: the SLOs cannot be judged on a run that did not happen. */
   error?: string;
-  nginxConfig?: string;
+  proxyConfig?: string;
   logs?: ScenarioResult['logs'];
   /** What the run's real browser cost (runs with `chromium` clients). */
   browsers?: BrowserCost;
@@ -62,7 +62,7 @@ function basis(
     durationMs: Math.round(run.durationMs),
     profile: plan.profile,
     proxy: plan.proxy,
-    ...(run.nginxConfig ? { nginxConfig: run.nginxConfig } : {}),
+    ...(run.proxyConfig ? { proxyConfig: run.proxyConfig } : {}),
     target: describeTarget(plan.target),
     fleet: { subscribers, profiles },
     workload: { ...run.stats, ratePerSec: plan.workload.ratePerSec },

@@ -235,7 +235,7 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     await fleet?.stop().catch(() => {});
     if (topology) {
       const l = await topology.logs().catch(() => undefined);
-      if (l) logs = { nginxError: tail(l.proxyError), target: tail(l.target) };
+      if (l) logs = { proxyError: tail(l.proxyError), target: tail(l.target) };
       await topology.stop();
     }
   }
@@ -249,7 +249,7 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     metrics,
     durationMs: performance.now() - started,
     ...(interrupted ? { error: 'interrupted' } : error !== undefined ? { error } : {}),
-    ...(topology?.proxy.config ? { nginxConfig: topology.proxy.config } : {}),
+    ...(topology?.proxy.config ? { proxyConfig: topology.proxy.config } : {}),
     ...(logs ? { logs } : {}),
     ...(browsers ? { browsers } : {}),
     ...(harnessLag ? { harnessLag } : {}),

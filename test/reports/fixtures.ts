@@ -156,7 +156,7 @@ function scenario(
     ...(partial.error ? { error: partial.error } : {}),
     durationMs,
     profile: partial.profile,
-    nginxConfig: `worker_processes 1;\nevents { worker_connections 1024; }\nhttp {\n  server {\n    listen 127.0.0.1:8080;\n    location /events {\n      proxy_pass http://127.0.0.1:9000;\n      proxy_buffering ${partial.profile === 'buffering' ? 'on' : 'off'};\n      proxy_http_version 1.1;\n    }\n  }\n}\n`,
+    proxyConfig: `worker_processes 1;\nevents { worker_connections 1024; }\nhttp {\n  server {\n    listen 127.0.0.1:8080;\n    location /events {\n      proxy_pass http://127.0.0.1:9000;\n      proxy_buffering ${partial.profile === 'buffering' ? 'on' : 'off'};\n      proxy_http_version 1.1;\n    }\n  }\n}\n`,
     target: 'reference server',
     fleet: {
       subscribers,
@@ -182,7 +182,7 @@ function scenario(
       },
     },
     logs: {
-      nginxError:
+      proxyError:
         '2026/11/22 07:00:00 [warn] 12#12: an upstream response is buffered to a temporary file <tmp>\n',
       target: 'listening on 127.0.0.1:9000\n',
     },
