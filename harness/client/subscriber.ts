@@ -12,7 +12,7 @@
 import type { Dispatcher } from 'undici';
 import { decodePayload } from '../history/payload.ts';
 import type { ClientProfileName, Millis } from '../history/records.ts';
-import type { History } from '../history/store.ts';
+import type { HistorySink } from '../history/sink.ts';
 import type { RunClock } from '../history/clock.ts';
 import {
   openConnection,
@@ -59,7 +59,7 @@ export interface SubscriberOptions {
   profile: ClientProfileName;
   topics?: string[];
   lane?: 'edge' | 'edge-b';
-  history: History;
+  history: HistorySink;
   clock: RunClock;
   dispatcher: Dispatcher;
   /** Jitter source; inject a seeded one for reproducible delays. Default Math.random. */
@@ -152,7 +152,7 @@ class ReconnectingSubscriber implements Subscriber, ParserHandlers, ConnectionEv
   private readonly url: string;
   private readonly topics: string[] | undefined;
   private readonly lane: 'edge' | 'edge-b';
-  private readonly history: History;
+  private readonly history: HistorySink;
   private readonly clock: RunClock;
   private readonly dispatcher: Dispatcher;
   private readonly watchdog: Watchdog;

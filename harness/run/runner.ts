@@ -11,6 +11,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Tracer } from '@opentelemetry/api';
 import { startNemesis, type Nemesis } from '../faults/nemesis.ts';
@@ -29,8 +30,16 @@ import type { ComponentVersions, RuntimeName, Topology } from '../topology/topol
 import { startWorkload, type Workload, type WorkloadStats } from '../workload/publisher.ts';
 import { ScenarioConfigError } from './config-error.ts';
 import { DrainTracker } from './drain.ts';
-import { fdLimitProblem, readHardFdLimit } from './fd-preflight.ts';
+import {
+  fdLimitProblem,
+  planLayout,
+  readHardFdLimit,
+  SINGLE_LAYOUT,
+  type ProcessLayout,
+} from './fd-preflight.ts';
 import { startFleetFor, type RunningFleet } from './fleet-setup.ts';
+import { fleetSpecFor, startSlicedFleet, type SlicedFleet } from './fleet-slices.ts';
+import { layoutNote, sizedProfileParams } from './layout.ts';
 import { judge, skippedResult } from './judge.ts';
 import { planScenario, type PlanOptions, type RunPlan } from './plan.ts';
 import { publisherFor } from './publish-client.ts';
@@ -86,7 +95,10 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
   const signal = opts.signal;
 
   let topology: Topology | undefined;
-  let fleet: RunningFleet | undefined;
+  let fleet: Pick<RunningFleet, 'waitConnected' | 'stop'> | undefined;
+  let sliced: SlicedFleet | undefined;
+  let layout: ProcessLayout = SINGLE_LAYOUT;
+  const runNotes: string[] = [];
   let workload: Workload | undefined;
   let nemesis: Nemesis | undefined;
   let stats: WorkloadStats = { published: 0, acknowledged: 0, failed: 0 };
@@ -104,16 +116,22 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
   try {
     // Resolved once here: the preflight judges the limits of the runtime the stack will use.
     const runtime = opts.runtime ?? (await resolveRuntime(parseRuntimeChoice(process.env.SSE_CHAOS_RUNTIME)));
-    const fdProblem = fdLimitProblem(plan.scenario.name, plan.fleet.count, await readHardFdLimit(), runtime);
+    // The open-file limit binds per process: lay the stack out for the fleet, then check what cannot split.
+    const hardLimit = await readHardFdLimit();
+    layout = planLayout(plan.fleet.count, hardLimit, runtime, availableParallelism());
+    const fdProblem = fdLimitProblem(plan.scenario.name, plan.fleet.count, hardLimit, runtime, layout);
     if (fdProblem) throw new InfrastructureError('fd-limit', fdProblem);
+    const note = layoutNote(layout, plan.fleet.count);
+    if (note) runNotes.push(note);
     checkInterrupt();
 
     phase('starting stack');
     topology = await startTopology({
       profile: plan.profile,
-      profileParams: plan.profileParams,
+      profileParams: sizedProfileParams(plan.profileParams, layout, plan.fleet.count),
       target: plan.target,
       runtime,
+      ...(layout.toxiproxy > 1 ? { toxiproxyProcesses: layout.toxiproxy } : {}),
       ...(signal ? { signal } : {}),
     });
     checkInterrupt();
@@ -126,7 +144,10 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     }
 
     phase('fleet ramp');
-    fleet = await startFleetFor(plan.fleet, topo, history, clock, { seed: opts.seed ?? 1, run });
+    if (layout.fleet > 1) {
+      const spec = fleetSpecFor(plan.fleet, topo.urls, { seed: opts.seed ?? 1, run });
+      fleet = sliced = await startSlicedFleet(spec, layout.fleet, history, clock);
+    } else fleet = await startFleetFor(plan.fleet, topo, history, clock, { seed: opts.seed ?? 1, run });
     await sleep(plan.settleMs, signal);
     // Bounded: behind a buffering proxy streams do not open until data flows, and that is the finding.
     await fleet.waitConnected(1500, signal);
@@ -137,7 +158,7 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     const tracer = opts.tracer;
     nemesis = startNemesis(plan.faults, {
       topology: topo,
-      api: toxiproxyApi(topo.urls.toxiproxyApi),
+      api: toxiproxyApi(topo.urls.toxiproxyApis ?? topo.urls.toxiproxyApi),
       record,
       now: clock.now,
       origin,
@@ -187,6 +208,8 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     phase('teardown');
     await fleet.stop();
     fleet = undefined;
+    const lost = sliced?.problem();
+    if (lost) throw new InfrastructureError('fleet', lost);
     metrics.after = await scrapeAfter(topo.urls.metrics, metrics.before, signal);
     record({ kind: 'metrics', t: clock.now(), label: 'after', samples: metrics.after });
   } catch (err) {
@@ -210,7 +233,8 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
   if (process.env.SSE_CHAOS_HISTORY_DIR)
     await dumpHistory(process.env.SSE_CHAOS_HISTORY_DIR, plan.scenario.name, history);
 
-  const result = judge(plan, {
+  if (sliced) runNotes.push(...sliced.notes());
+  const result = judge(runNotes.length ? { ...plan, notes: [...plan.notes, ...runNotes] } : plan, {
     records: Array.from(history),
     stats,
     metrics,

@@ -18,6 +18,11 @@ export interface StartTopologyOptions {
   target: TargetSpec;
   /** Default: SSE_CHAOS_RUNTIME, else auto. */
   runtime?: RuntimeChoice;
+  /**
+   * toxiproxy-server processes for a large fleet (local runtime; default 1): each carries every leg
+   * for its share, and `urls.streams` / `urls.toxiproxyApis` list them.
+   */
+  toxiproxyProcesses?: number;
   signal?: AbortSignal;
 }
 
@@ -43,7 +48,10 @@ export async function startTopology(options: StartTopologyOptions): Promise<Topo
     const { startContainersTopology } = await import('./containers.ts');
     return startContainersTopology(start);
   }
-  return startLocalTopology(start);
+  return startLocalTopology({
+    ...start,
+    ...(options.toxiproxyProcesses ? { toxiproxyProcesses: options.toxiproxyProcesses } : {}),
+  });
 }
 
 export type {

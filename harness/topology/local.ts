@@ -13,15 +13,22 @@ import { guardDir, releaseDir } from './guardian.ts';
 import { startLocalNginx } from './nginx-local.ts';
 import type { ProfileParams } from './nginx-profiles.ts';
 import { Owner } from './owner.ts';
-import { PLACEHOLDER_UPSTREAM, createLeg, setLegUpstream } from './proxies.ts';
+import { PLACEHOLDER_UPSTREAM } from './proxies.ts';
 import { startLocalTarget } from './target-local.ts';
-import { startLocalToxiproxy } from './toxiproxy-local.ts';
+import {
+  createLegOnShards,
+  setLegUpstreamOnShards,
+  shardsOutput,
+  startToxiproxyShards,
+} from './toxiproxy-shards.ts';
 import { targetEndpoints, type TargetSpec } from './target.ts';
 
 export interface StartOptions {
   profile: string;
   profileParams?: ProfileParams;
   target: TargetSpec;
+  /** toxiproxy-server processes, each with every leg for its share of the fleet (default 1). */
+  toxiproxyProcesses?: number;
   signal?: AbortSignal;
 }
 
@@ -44,24 +51,29 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
     // the path comes up; the origin leg points at a placeholder until the target's port is known.
     const infra = (async () => {
       const bin = await locateToxiproxy();
-      const toxi = await startLocalToxiproxy(bin.path, signal);
-      owner.own(() => toxi.process.stop(1_000).then(() => {}));
-      const originLeg = await createLeg(toxi.client, 'origin', '127.0.0.1:0', PLACEHOLDER_UPSTREAM);
+      const shards = await startToxiproxyShards(
+        bin.path,
+        options.toxiproxyProcesses ?? 1,
+        (stop) => owner.own(stop),
+        signal,
+      );
+      const originLegs = await createLegOnShards(shards, 'origin', PLACEHOLDER_UPSTREAM);
       checkAbort();
       const nginx = await startLocalNginx({
         binary: nginxBinary,
         profile,
         params: profileParams,
-        upstream: originLeg.listen,
+        upstream: originLegs[0]!.listen,
+        moreUpstreams: originLegs.slice(1).map((l) => l.listen),
         signal,
       });
       owner.own(nginx.stop);
       checkAbort();
-      const [edge, edgeB] = await Promise.all([
-        createLeg(toxi.client, 'edge', '127.0.0.1:0', nginx.address),
-        createLeg(toxi.client, 'edge-b', '127.0.0.1:0', nginx.address),
+      const [edges, edgesB] = await Promise.all([
+        createLegOnShards(shards, 'edge', nginx.address),
+        createLegOnShards(shards, 'edge-b', nginx.address),
       ]);
-      return { toxi: { ...toxi, version: bin.version }, nginx, edge, edgeB };
+      return { shards, version: bin.version, nginx, edges, edgesB };
     })();
     const targetStart = startLocalTarget(target, { workDir, signal }).then((started) => {
       owner.own(started.stop);
@@ -74,36 +86,41 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
       nginxVersion(nginxBinary),
     ]);
     for (const r of [infraResult, targetResult, versionResult]) if (r.status === 'rejected') throw r.reason;
-    const { toxi, nginx, edge, edgeB } = (infraResult as PromiseFulfilledResult<Awaited<typeof infra>>).value;
+    const { shards, version, nginx, edges, edgesB } = (
+      infraResult as PromiseFulfilledResult<Awaited<typeof infra>>
+    ).value;
     const tgt = (targetResult as PromiseFulfilledResult<Awaited<typeof targetStart>>).value;
     const nginxVer = (versionResult as PromiseFulfilledResult<string>).value;
     checkAbort();
-    await setLegUpstream(toxi.client, 'origin', tgt.address);
+    await setLegUpstreamOnShards(shards, 'origin', tgt.address);
 
     const ends = targetEndpoints(target);
+    const streams = edges.map((l) => `http://${l.listen}${ends.streamPath}`);
+    const streamsB = edgesB.map((l) => `http://${l.listen}${ends.streamPath}`);
     const topology: Topology = {
       runtime: 'local',
       urls: {
-        stream: `http://${edge.listen}${ends.streamPath}`,
-        streamB: `http://${edgeB.listen}${ends.streamPath}`,
+        stream: streams[0]!,
+        streamB: streamsB[0]!,
         publish: new URL(ends.publish.url ?? ends.publish.path ?? '/', tgt.baseUrl).toString(),
         metrics: `${tgt.baseUrl}${ends.metricsPath}`,
         targetDirect: tgt.baseUrl,
         nginxDirect: `http://${nginx.address}`,
-        toxiproxyApi: toxi.api,
+        toxiproxyApi: shards[0]!.api,
+        ...(shards.length > 1 ? { toxiproxyApis: shards.map((s) => s.api), streams, streamsB } : {}),
       },
-      versions: { nginx: nginxVer, toxiproxy: toxi.version, node: process.version, runtime: 'local' },
+      versions: { nginx: nginxVer, toxiproxy: version, node: process.version, runtime: 'local' },
       nginx: nginx.control,
       target: tgt.control,
       logs: async () => ({
         nginxError: await nginx.control.errorLog(),
-        toxiproxy: toxi.process.output(),
+        toxiproxy: shardsOutput(shards),
         target: tgt.control.logs(),
       }),
       processes: () => {
         const targetPid = tgt.pid();
         return [
-          { component: 'toxiproxy', pid: toxi.process.pid },
+          ...shards.map((s) => ({ component: 'toxiproxy', pid: s.process.pid })),
           { component: 'nginx', pid: nginx.pid },
           ...(targetPid === undefined ? [] : [{ component: 'target', pid: targetPid }]),
         ];

@@ -22,6 +22,8 @@ export interface LocalNginxOptions {
   params?: ProfileParams;
   /** The origin proxy address, `127.0.0.1:PORT`. */
   upstream: string;
+  /** The origin legs of further toxiproxy processes (round-robin with `upstream`). */
+  moreUpstreams?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -45,7 +47,7 @@ function configTest(binary: string, prefix: string, conf: string): Promise<strin
 }
 
 export async function startLocalNginx(options: LocalNginxOptions): Promise<LocalNginx> {
-  const { binary, upstream, signal } = options;
+  const { binary, upstream, moreUpstreams, signal } = options;
   const prefix = await mkdtemp(join(tmpdir(), 'sse-chaos-nginx-'));
   guardDir(prefix);
   // Workers may run as another user when we are root: they need to traverse the prefix.
@@ -77,6 +79,7 @@ export async function startLocalNginx(options: LocalNginxOptions): Promise<Local
         placement: {
           listen,
           upstream,
+          ...(moreUpstreams?.length ? { moreUpstreams } : {}),
           pidPath: join(prefix, 'nginx.pid'),
           errorLog: errorLogPath,
           accessLog: join(prefix, 'logs', 'access.log'),
