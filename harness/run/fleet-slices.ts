@@ -30,6 +30,17 @@ export function shardRange(total: number, shard: Shard): { first: number; count:
   };
 }
 
+/** Valid `--run-id` values: they end up in every payload (history/payload.ts) and in file names. */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * The run nonce of a sharded run: the same on every shard (so each one's events are the run's), and
+ * one per scenario (so a shard already on the next scenario cannot be mistaken for this one).
+ */
+export function shardNonce(runId: string, scenario: string): string {
+  return `${runId}-${scenario}`;
+}
+
 /** The plan's fleet as data a fleet process can take (pure). */
 export function fleetSpecFor(
   plan: FleetPlan,

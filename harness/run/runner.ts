@@ -38,9 +38,9 @@ import {
   type ProcessLayout,
 } from './fd-preflight.ts';
 import { startFleetFor, type RunningFleet } from './fleet-setup.ts';
-import { fleetSpecFor, startSlicedFleet, type SlicedFleet } from './fleet-slices.ts';
+import { fleetSpecFor, shardNonce, startSlicedFleet, type Shard, type SlicedFleet } from './fleet-slices.ts';
 import { layoutNote, sizedProfileParams } from './layout.ts';
-import { judge, skippedResult } from './judge.ts';
+import { judge, skippedResult, type RunRecord } from './judge.ts';
 import { planScenario, type PlanOptions, type RunPlan } from './plan.ts';
 import { publisherFor } from './publish-client.ts';
 import type { Scenario } from './scenario.ts';
@@ -51,6 +51,26 @@ export interface RunScenarioOptions extends PlanOptions {
   signal?: AbortSignal;
   onPhase?(phase: string): void;
   tracer?: Tracer;
+  /**
+   * Run only this machine's share of a fleet spread over machines (`--shard i/n`): its slice of the
+   * subscribers and every n-th publish slot, against a target they all share. `runId` is then the one
+   * id all shards were given: the run's nonce derives from it, so every shard's events are the run's.
+   */
+  shard?: Shard & { runId: string };
+}
+
+/** What carrying out a plan left behind: the judge's input, and what the caller may keep of it. */
+export interface Recorded {
+  /** The judge's input but the records, which are `history` (materialize them only to judge). */
+  run: Omit<RunRecord, 'records'>;
+  history: History;
+  /** The run's nonce (every payload carries it). */
+  nonce: string;
+  /** What the run decided in words (process layout, clock agreement), for the report. */
+  notes: string[];
+  versions?: ComponentVersions;
+  interrupted: boolean;
+  infrastructure: boolean;
 }
 
 export interface ScenarioOutcome {
@@ -84,13 +104,34 @@ export async function runScenario(s: Scenario, opts: RunScenarioOptions = {}): P
   return runPlan(plan, opts);
 }
 
-/** Carries out a plan: the whole lifecycle of one run. */
+/** Carries out a plan and judges it: the whole lifecycle of one run. */
 export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Promise<ScenarioOutcome> {
+  const r = await recordPlan(plan, opts);
+  const result = judge(r.notes.length ? { ...plan, notes: [...plan.notes, ...r.notes] } : plan, {
+    ...r.run,
+    records: Array.from(r.history),
+  });
+  return {
+    result,
+    versions: r.versions,
+    interrupted: r.interrupted,
+    infrastructure: r.infrastructure,
+  };
+}
+
+/** Carries out a plan (lifecycle only) and hands back what it recorded, unjudged. */
+export async function recordPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Promise<Recorded> {
   const started = performance.now();
   const clock = createRunClock();
   const history = new History();
   const record = (r: HistoryRecord) => history.append(r);
-  const run = newRunNonce(() => randomInt(0, 2 ** 32) / 2 ** 32);
+  const shard = opts.shard;
+  const run = shard
+    ? shardNonce(shard.runId, plan.scenario.name)
+    : newRunNonce(() => randomInt(0, 2 ** 32) / 2 ** 32);
+  const fleetCount = shard
+    ? fleetSpecFor(plan.fleet, NO_URLS, { seed: 0, run, shard }).size
+    : plan.fleet.count;
   const phase = (p: string) => opts.onPhase?.(p);
   const signal = opts.signal;
 
@@ -118,17 +159,17 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     const runtime = opts.runtime ?? (await resolveRuntime(parseRuntimeChoice(process.env.SSE_CHAOS_RUNTIME)));
     // The open-file limit binds per process: lay the stack out for the fleet, then check what cannot split.
     const hardLimit = await readHardFdLimit();
-    layout = planLayout(plan.fleet.count, hardLimit, runtime, availableParallelism());
-    const fdProblem = fdLimitProblem(plan.scenario.name, plan.fleet.count, hardLimit, runtime, layout);
+    layout = planLayout(fleetCount, hardLimit, runtime, availableParallelism());
+    const fdProblem = fdLimitProblem(plan.scenario.name, fleetCount, hardLimit, runtime, layout);
     if (fdProblem) throw new InfrastructureError('fd-limit', fdProblem);
-    const note = layoutNote(layout, plan.fleet.count);
+    const note = layoutNote(layout, fleetCount);
     if (note) runNotes.push(note);
     checkInterrupt();
 
     phase('starting stack');
     topology = await startTopology({
       profile: plan.profile,
-      profileParams: sizedProfileParams(plan.profileParams, layout, plan.fleet.count),
+      profileParams: sizedProfileParams(plan.profileParams, layout, fleetCount),
       target: plan.target,
       runtime,
       ...(layout.toxiproxy > 1 ? { toxiproxyProcesses: layout.toxiproxy } : {}),
@@ -144,8 +185,12 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     }
 
     phase('fleet ramp');
-    if (layout.fleet > 1) {
-      const spec = fleetSpecFor(plan.fleet, topo.urls, { seed: opts.seed ?? 1, run });
+    if (layout.fleet > 1 || shard) {
+      const spec = fleetSpecFor(plan.fleet, topo.urls, {
+        seed: opts.seed ?? 1,
+        run,
+        ...(shard ? { shard } : {}),
+      });
       fleet = sliced = await startSlicedFleet(spec, layout.fleet, history, clock);
     } else fleet = await startFleetFor(plan.fleet, topo, history, clock, { seed: opts.seed ?? 1, run });
     await sleep(plan.settleMs, signal);
@@ -180,6 +225,7 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
       publish: publisherFor(plan.target, topo.urls.publish),
       record,
       now: clock.now,
+      ...(shard ? { slots: { index: shard.index, of: shard.of } } : {}),
     });
     const stopOnAbort = () => {
       workload?.stop();
@@ -234,22 +280,26 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     await dumpHistory(process.env.SSE_CHAOS_HISTORY_DIR, plan.scenario.name, history);
 
   if (sliced) runNotes.push(...sliced.notes());
-  const result = judge(runNotes.length ? { ...plan, notes: [...plan.notes, ...runNotes] } : plan, {
-    records: Array.from(history),
+  const runRecord: Omit<RunRecord, 'records'> = {
     stats,
     metrics,
     durationMs: performance.now() - started,
     ...(interrupted ? { error: 'interrupted' } : error !== undefined ? { error } : {}),
     ...(topology?.nginx.config ? { nginxConfig: topology.nginx.config } : {}),
     ...(logs ? { logs } : {}),
-  });
+  };
   return {
-    result,
+    run: runRecord,
+    history,
+    nonce: run,
+    notes: runNotes,
     versions: topology?.versions,
     interrupted,
     infrastructure: infrastructure && !interrupted,
   };
 }
+
+const NO_URLS = { stream: '', streamB: '' };
 
 /** The message (an InfrastructureError's carries the component's last output). */
 function describeError(err: unknown): string {
