@@ -14,8 +14,8 @@ export type ClientKind = 'ours' | 'eventsource';
 export interface ClientSpec {
   kind: ClientKind;
   count: number;
-  /** Stream URL, without topics. */
-  url: string;
+  /** Stream URL, without topics; a list when the stack runs several toxiproxy processes (client i uses i mod n). */
+  url: string | string[];
   /** Topics to subscribe to (`?topics=`, the reference server's convention); empty: none. */
   topics: string[];
   rampMs: number;
@@ -84,10 +84,11 @@ function eventsourceClients(c: ClientSpec): Clients {
   let open = 0;
   let events = 0;
   let timer: NodeJS.Timeout | undefined;
-  const url =
+  const urls = (typeof c.url === 'string' ? [c.url] : c.url).map((u) =>
     c.topics.length === 0
-      ? c.url
-      : `${c.url}${c.url.includes('?') ? '&' : '?'}topics=${encodeURIComponent(c.topics.join(','))}`;
+      ? u
+      : `${u}${u.includes('?') ? '&' : '?'}topics=${encodeURIComponent(c.topics.join(','))}`,
+  );
   return {
     start() {
       // The same even ramp as the fleet's, so both meet the server at the same connect rate.
@@ -98,7 +99,7 @@ function eventsourceClients(c: ClientSpec): Clients {
             ? c.count
             : Math.min(c.count, Math.floor(((performance.now() - t0) / c.rampMs) * c.count) + 1);
         while (sources.length < due) {
-          const es = new EventSource(url);
+          const es = new EventSource(urls[sources.length % urls.length]!);
           es.onopen = () => open++;
           // A named event type (the hold server's `tick`) and unnamed ones both count.
           es.onmessage = () => events++;
