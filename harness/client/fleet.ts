@@ -52,7 +52,10 @@ export interface FleetOptions {
   retryClamp?: Partial<RetryClamp>;
   maxLineBytes?: number;
   maxEventBytes?: number;
-  /** Bring your own dispatcher (the fleet then does not close it). */
+  /**
+   * Send every stream through this undici dispatcher (the fleet then does not close it). Default:
+   * none, and `http:` streams take the socket path (connection.ts), which is what holds thousands.
+   */
   dispatcher?: Dispatcher;
   /** First subscriber id (default 0), so several fleets can share a history. */
   firstSub?: number;
@@ -76,7 +79,7 @@ export interface Fleet {
   readonly subscribers: readonly Subscriber[];
   /** Starts the ramp; resolves once every subscriber has been started. */
   start(): Promise<void>;
-  /** Stops every subscriber (records `unsubscribe`) and closes the fleet's dispatcher. */
+  /** Stops every subscriber (records `unsubscribe`) and closes its connection. */
   stop(): Promise<void>;
 }
 
@@ -113,8 +116,7 @@ export function createFleet(o: FleetOptions): Fleet {
   }
   const rampMs = o.rampMs ?? 0;
   const seed = o.seed ?? Math.floor(Math.random() * 2 ** 32);
-  const ownAgent = o.dispatcher === undefined;
-  const dispatcher = o.dispatcher ?? createStreamAgent();
+  const dispatcher = o.dispatcher;
   const stallAfterMs = o.stallAfterMs ?? (o.heartbeatMs ?? 0) * (o.stallMultiple ?? 3);
   const watchdog = createWatchdog(Math.min(1000, Math.max(50, stallAfterMs / 4)));
   const counters: FleetCounters = { ...newCounters(), started: 0 };
@@ -144,7 +146,7 @@ export function createFleet(o: FleetOptions): Fleet {
       lane,
       history: o.history,
       clock: o.clock,
-      dispatcher,
+      ...(dispatcher ? { dispatcher } : {}),
       seed: childSeed(seed, g), // its generator is made on first backoff, not up front
       defaultRetryMs: o.defaultRetryMs,
       backoff: o.backoff,
@@ -196,7 +198,6 @@ export function createFleet(o: FleetOptions): Fleet {
     }
     resolveRamp();
     await Promise.all(subscribers.map((s) => (s.state === 'idle' ? undefined : s.stop())));
-    if (ownAgent) await dispatcher.destroy();
   }
 
   return { counters, subscribers, start, stop };

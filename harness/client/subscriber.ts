@@ -61,7 +61,8 @@ export interface SubscriberOptions {
   lane?: 'edge' | 'edge-b';
   history: HistorySink;
   clock: RunClock;
-  dispatcher: Dispatcher;
+  /** An undici dispatcher for the requests; default: the socket path for `http:` (connection.ts). */
+  dispatcher?: Dispatcher;
   /** Jitter source; inject a seeded one for reproducible delays. Default Math.random. */
   random?: Random;
   /** The id to resume from on the first connect. */
@@ -154,7 +155,7 @@ class ReconnectingSubscriber implements Subscriber, ParserHandlers, ConnectionEv
   private readonly lane: 'edge' | 'edge-b';
   private readonly history: HistorySink;
   private readonly clock: RunClock;
-  private readonly dispatcher: Dispatcher;
+  private readonly dispatcher: Dispatcher | undefined;
   private readonly watchdog: Watchdog;
   private readonly counters: SubscriberCounters;
   private readonly backoff: BackoffPolicy;
@@ -365,7 +366,7 @@ class ReconnectingSubscriber implements Subscriber, ParserHandlers, ConnectionEv
       {
         url: this.url,
         lastEventId,
-        dispatcher: this.dispatcher,
+        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
         now: this.clock.now,
         maxRedirects: this.maxRedirects,
         headers: this.headers,
