@@ -5,11 +5,16 @@
  * counting messages. Both connect with the same even ramp, so they meet the server at the same rate.
  */
 import { EventSource } from 'eventsource';
-import { createFleet, type Fleet } from '../harness/client/fleet.ts';
+import { createFleet, createStreamAgent, type Fleet } from '../harness/client/fleet.ts';
 import { createRunClock } from '../harness/history/clock.ts';
 import { History } from '../harness/history/store.ts';
 
-export type ClientKind = 'ours' | 'eventsource';
+/**
+ * `ours`: the harness fleet as runs use it (plain http: streams on the socket path); `ours-undici`:
+ * the same fleet with every stream sent through an undici Agent, the transport it used before the
+ * socket path, measured in the same run to show what the socket path changed.
+ */
+export type ClientKind = 'ours' | 'ours-undici' | 'eventsource';
 
 export interface ClientSpec {
   kind: ClientKind;
@@ -51,11 +56,12 @@ export interface Clients {
 }
 
 export function clientsFor(spec: ClientSpec): Clients {
-  return spec.kind === 'ours' ? ourClients(spec) : eventsourceClients(spec);
+  return spec.kind === 'eventsource' ? eventsourceClients(spec) : ourClients(spec);
 }
 
 function ourClients(c: ClientSpec): Clients {
   let fleet: Fleet | undefined;
+  const agent = c.kind === 'ours-undici' ? createStreamAgent() : undefined;
   return {
     start() {
       fleet = createFleet({
@@ -68,6 +74,7 @@ function ourClients(c: ClientSpec): Clients {
         heartbeatMs: c.heartbeatMs,
         stallMultiple: c.stallMultiple ?? 10,
         seed: 1,
+        ...(agent ? { dispatcher: agent } : {}),
       });
       void fleet.start();
     },
@@ -75,6 +82,7 @@ function ourClients(c: ClientSpec): Clients {
     events: () => fleet?.counters.events ?? 0,
     stop: async () => {
       await fleet?.stop();
+      await agent?.destroy();
     },
   };
 }
