@@ -181,16 +181,19 @@ async function runCommand(flags: RunFlags): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const progress = createProgress();
+  const common = {
+    ...(profile ? { profile } : {}),
+    ...(target ? { target } : {}),
+    ...(runtime && runtime !== 'auto' ? { runtime } : {}),
+    seed: flags.seed ?? config?.seed ?? 1,
+    configSlos: config?.slos ?? {},
+    cliSlos: flags.slo,
+    signal: abort.signal,
+  };
   try {
     if (shard && runId) {
       const outcome = await runShard(scenarios, {
-        ...(profile ? { profile } : {}),
-        ...(target ? { target } : {}),
-        ...(runtime && runtime !== 'auto' ? { runtime } : {}),
-        seed: flags.seed ?? config?.seed ?? 1,
-        configSlos: config?.slos ?? {},
-        cliSlos: flags.slo,
-        signal: abort.signal,
+        ...common,
         shard,
         runId,
         out: outDir,
@@ -205,16 +208,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
       if (outcome.interrupted) return EXIT.interrupted;
       return outcome.infrastructureError ? EXIT.infrastructure : EXIT.ok;
     }
-    const outcome = await runSuite(scenarios, {
-      ...(profile ? { profile } : {}),
-      ...(target ? { target } : {}),
-      ...(runtime && runtime !== 'auto' ? { runtime } : {}),
-      seed: flags.seed ?? config?.seed ?? 1,
-      configSlos: config?.slos ?? {},
-      cliSlos: flags.slo,
-      signal: abort.signal,
-      onProgress: progress,
-    });
+    const outcome = await runSuite(scenarios, { ...common, onProgress: progress });
     progress.close();
     await writeFile(join(outDir, 'results.json'), `${JSON.stringify(outcome.results, null, 2)}\n`);
     try {

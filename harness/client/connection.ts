@@ -237,7 +237,11 @@ class SseConnection implements Connection, HopHost {
   }
 
   /** A hop's response headers arrived; returns true when its body streams (false: ended or redirected). */
-  response(hop: { state: number; readonly href: string }, status: number, resHeaders: IncomingHttpHeaders): boolean {
+  response(
+    hop: { state: number; readonly href: string },
+    status: number,
+    resHeaders: IncomingHttpHeaders,
+  ): boolean {
     const href = hop.href;
     const location = header(resHeaders, 'location');
     if (REDIRECT.has(status) && location !== '') {

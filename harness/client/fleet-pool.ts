@@ -15,7 +15,8 @@ import { absoluteOrigin, type RunClock } from '../history/clock.ts';
 import type { HistorySink } from '../history/sink.ts';
 import { nodeEntry } from '../package-layout.ts';
 import type { FleetCounters } from './fleet.ts';
-import type { FleetSpec, FromFleetProcess, ToFleetProcess } from './fleet-protocol.ts';
+import type { FromFleetProcess, ToFleetProcess } from './fleet-protocol.ts';
+import type { FleetSpec } from './fleet-spec.ts';
 
 export interface FleetPoolOptions {
   /** The whole fleet (or the slice of it this machine runs), split evenly over `processes`. */

@@ -7,8 +7,9 @@
  */
 import { BatchRecorder } from '../history/batch.ts';
 import { clockFromAbsolute } from '../history/clock.ts';
-import { createFleet, laneOf, type Fleet } from './fleet.ts';
-import type { FleetSpec, FromFleetProcess, ToFleetProcess } from './fleet-protocol.ts';
+import type { Fleet } from './fleet.ts';
+import type { FromFleetProcess, ToFleetProcess } from './fleet-protocol.ts';
+import { createFleetFromSpec } from './fleet-spec.ts';
 
 function send(m: FromFleetProcess): void {
   process.send?.(m);
@@ -16,26 +17,6 @@ function send(m: FromFleetProcess): void {
 
 function fail(err: unknown): void {
   send({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-}
-
-function build(spec: FleetSpec, clockOrigin: number, recorder: BatchRecorder): Fleet {
-  return createFleet({
-    size: spec.size,
-    firstSub: spec.firstSub,
-    fleetSize: spec.fleetSize,
-    url: spec.url,
-    urlB: spec.urlB,
-    laneBFraction: spec.laneBFraction,
-    rampMs: spec.rampMs,
-    browserFraction: spec.browserFraction,
-    topics: (g) => (laneOf(g, spec.fleetSize, spec.laneBFraction) === 'edge-b' ? spec.topicsB : spec.topics),
-    history: recorder,
-    clock: clockFromAbsolute(clockOrigin),
-    seed: spec.seed,
-    ...(spec.run !== undefined ? { run: spec.run } : {}),
-    stallAfterMs: spec.stallAfterMs,
-    ...(spec.backoff ? { backoff: spec.backoff } : {}),
-  });
 }
 
 function main(): void {
@@ -59,7 +40,7 @@ function main(): void {
     try {
       switch (m.type) {
         case 'config': {
-          fleet = build(m.spec, m.clockOrigin, recorder);
+          fleet = createFleetFromSpec(m.spec, recorder, clockFromAbsolute(m.clockOrigin));
           clockNow = clockFromAbsolute(m.clockOrigin).now;
           flushTimer = setInterval(flush, m.flushMs);
           send({ type: 'ready' });

@@ -3,30 +3,8 @@
  * data only: it crosses a process boundary by structured clone.
  */
 import type { RecordBatch } from '../history/batch.ts';
-import type { BackoffPolicy } from './reconnect-policy.ts';
+import type { FleetSpec } from './fleet-spec.ts';
 import type { SubscriberCounters } from './subscriber.ts';
-
-/** A fleet (or a slice of one) as data: createFleet's options that can cross a process boundary. */
-export interface FleetSpec {
-  /** Subscribers in this slice: firstSub .. firstSub + size - 1 of a fleet of fleetSize. */
-  size: number;
-  firstSub: number;
-  fleetSize: number;
-  /** Stream URLs of the main lane (one per toxiproxy process) and of edge-b. */
-  url: string[];
-  urlB: string[];
-  laneBFraction: number;
-  rampMs: number;
-  browserFraction: number;
-  /** Topics of subscribers on the main lane and on edge-b. */
-  topics: string[];
-  topicsB: string[];
-  seed: number;
-  run?: string;
-  /** The idle watchdog's limit (0: off). */
-  stallAfterMs: number;
-  backoff?: Partial<BackoffPolicy>;
-}
 
 export type ToFleetProcess =
   /** First message: the slice and the run clock's absolute origin (performance.timeOrigin + origin). */

@@ -125,7 +125,11 @@ export class Http1ResponseDecoder {
       const b = buf[i]!;
       head.push(b);
       const n = head.length;
-      if (b === LF && n >= 2 && (head[n - 2] === LF || (head[n - 2] === CR && n >= 3 && head[n - 3] === LF))) {
+      if (
+        b === LF &&
+        n >= 2 &&
+        (head[n - 2] === LF || (head[n - 2] === CR && n >= 3 && head[n - 3] === LF))
+      ) {
         this.head = [];
         this.onHeadBytes(head);
         return i + 1;
@@ -162,7 +166,8 @@ export class Http1ResponseDecoder {
     let mode: 'none' | 'chunked' | 'length' | 'close';
     if (status === 204 || status === 304 || status === 101) mode = 'none';
     else if (chunked) mode = 'chunked';
-    else if (te !== '') mode = 'close'; // an encoding other than chunked last: read until close
+    else if (te !== '')
+      mode = 'close'; // an encoding other than chunked last: read until close
     else if (length !== undefined) {
       if (!/^\d+$/.test(length)) return this.fail(`bad Content-Length ${JSON.stringify(length)}`);
       mode = 'length';

@@ -20,7 +20,11 @@ export interface HopHost {
   readonly ended: boolean;
   controller: HopController | null;
   /** A hop's response head arrived; true when its body streams. */
-  response(hop: { state: number; readonly href: string }, status: number, headers: IncomingHttpHeaders): boolean;
+  response(
+    hop: { state: number; readonly href: string },
+    status: number,
+    headers: IncomingHttpHeaders,
+  ): boolean;
   firstByte(): void;
   data(chunk: Uint8Array): void;
   endOfBody(): void;
@@ -90,7 +94,8 @@ export class SocketHop implements HopController, Http1Handlers {
     this.socket = socket;
     socket.setTimeout(CONNECT_TIMEOUT_MS);
     socket.once('timeout', () => {
-      if (!this.connected) socket.destroy(Object.assign(new Error('connect timeout'), { code: 'UND_ERR_CONNECT_TIMEOUT' }));
+      if (!this.connected)
+        socket.destroy(Object.assign(new Error('connect timeout'), { code: 'UND_ERR_CONNECT_TIMEOUT' }));
     });
     socket.once('connect', () => {
       this.connected = true;

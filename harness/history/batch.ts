@@ -5,7 +5,7 @@
  * instead of millions of objects, and the sender keeps nothing once a batch is taken.
  */
 import type { HistoryRecord, Millis } from './records.ts';
-import type { HistorySink } from './sink.ts';
+import { appendHot, type HistorySink } from './sink.ts';
 
 const TAG_OBJECT = 0;
 const TAG_EVENT = 1;
@@ -51,24 +51,9 @@ export class BatchRecorder implements HistorySink {
   }
 
   append(record: HistoryRecord): void {
-    if (record.kind === 'event') {
-      this.appendEvent(
-        record.t,
-        record.sub,
-        record.id,
-        record.type,
-        record.bytes,
-        record.seq,
-        record.topic,
-        record.publishedAt,
-        record.payload,
-      );
-    } else if (record.kind === 'heartbeat') {
-      this.appendHeartbeat(record.t, record.sub);
-    } else {
-      this.tags.push(TAG_OBJECT);
-      this.objects.push(record);
-    }
+    if (appendHot(this, record)) return;
+    this.tags.push(TAG_OBJECT);
+    this.objects.push(record);
   }
 
   appendEvent(

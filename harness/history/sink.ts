@@ -23,3 +23,29 @@ export interface HistorySink {
   /** A heartbeat (comment line) without building a record object. */
   appendHeartbeat(t: Millis, sub: number): void;
 }
+
+/**
+ * Sends an `event` or `heartbeat` record to the sink's column path and returns true; false for any
+ * other kind (the caller keeps it as the object it is).
+ */
+export function appendHot(sink: HistorySink, record: HistoryRecord): boolean {
+  if (record.kind === 'event') {
+    sink.appendEvent(
+      record.t,
+      record.sub,
+      record.id,
+      record.type,
+      record.bytes,
+      record.seq,
+      record.topic,
+      record.publishedAt,
+      record.payload,
+    );
+    return true;
+  }
+  if (record.kind === 'heartbeat') {
+    sink.appendHeartbeat(record.t, record.sub);
+    return true;
+  }
+  return false;
+}

@@ -5,9 +5,9 @@
  * seed, so a split fleet behaves subscriber for subscriber like one. Small unsplit fleets stay on the
  * plain path (fleet-setup.ts).
  */
-import { createFleet, laneOf, type FleetCounters } from '../client/fleet.ts';
+import type { FleetCounters } from '../client/fleet.ts';
 import { startFleetPool, type ClockCheck, type FleetPool } from '../client/fleet-pool.ts';
-import type { FleetSpec } from '../client/fleet-protocol.ts';
+import { createFleetFromSpec, type FleetSpec } from '../client/fleet-spec.ts';
 import type { RunClock } from '../history/clock.ts';
 import type { HistorySink } from '../history/sink.ts';
 import type { StackUrls } from '../topology/topology.ts';
@@ -99,23 +99,7 @@ export async function startSlicedFleet(
     }
     return fromPool(pool, spec);
   }
-  const fleet = createFleet({
-    size: spec.size,
-    firstSub: spec.firstSub,
-    fleetSize: spec.fleetSize,
-    url: spec.url,
-    urlB: spec.urlB,
-    laneBFraction: spec.laneBFraction,
-    rampMs: spec.rampMs,
-    browserFraction: spec.browserFraction,
-    topics: (g) => (laneOf(g, spec.fleetSize, spec.laneBFraction) === 'edge-b' ? spec.topicsB : spec.topics),
-    history,
-    clock,
-    seed: spec.seed,
-    ...(spec.run !== undefined ? { run: spec.run } : {}),
-    stallAfterMs: spec.stallAfterMs,
-    ...(spec.backoff ? { backoff: spec.backoff } : {}),
-  });
+  const fleet = createFleetFromSpec(spec, history, clock);
   let stopped: Promise<void> | undefined;
   const stop = () => (stopped ??= fleet.stop());
   try {

@@ -3,43 +3,19 @@
  * one shared target, then `sse-chaos merge` of their folders into one verdict and one report, with
  * the shards' clocks placed by the events they exchanged.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../harness/results/results.ts';
 import { killAll, runServer, type ServerProcess } from '../server/process-helpers.ts';
+import { runBin } from './run-bin.ts';
 
-const bin = new URL('../../bin/sse-chaos.mjs', import.meta.url).pathname;
 let dir: string;
 let server: ServerProcess;
 let targetFile: string;
 
-function run(
-  args: string[],
-  timeoutMs = 120_000,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, CI: '1', SSE_CHAOS_RUNTIME: 'local' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(`sse-chaos ${args.join(' ')} did not exit within ${timeoutMs} ms\n${stdout}\n${stderr}`),
-      );
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runBin(args, 120_000, { SSE_CHAOS_RUNTIME: 'local' });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sse-chaos-shard-'));

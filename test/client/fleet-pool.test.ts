@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { laneOf, profileOf } from '../../harness/client/fleet.ts';
 import { sliceSpec, startFleetPool } from '../../harness/client/fleet-pool.ts';
-import type { FleetSpec } from '../../harness/client/fleet-protocol.ts';
+import type { FleetSpec } from '../../harness/client/fleet-spec.ts';
 import { createRunClock } from '../../harness/history/clock.ts';
 import { History } from '../../harness/history/store.ts';
 import { startFixtureServer, type FixtureServer } from './fixtures/sse-fixture-server.ts';
