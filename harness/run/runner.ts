@@ -38,7 +38,14 @@ import {
   type ProcessLayout,
 } from './fd-preflight.ts';
 import { startFleetFor, type RunningFleet } from './fleet-setup.ts';
-import { fleetSpecFor, shardNonce, startSlicedFleet, type Shard, type SlicedFleet } from './fleet-slices.ts';
+import {
+  fleetSpecFor,
+  shardNonce,
+  shardRange,
+  startSlicedFleet,
+  type Shard,
+  type SlicedFleet,
+} from './fleet-slices.ts';
 import { layoutNote, sizedProfileParams } from './layout.ts';
 import { judge, skippedResult, type RunRecord } from './judge.ts';
 import { planScenario, type PlanOptions, type RunPlan } from './plan.ts';
@@ -129,9 +136,8 @@ export async function recordPlan(plan: RunPlan, opts: RunScenarioOptions = {}): 
   const run = shard
     ? shardNonce(shard.runId, plan.scenario.name)
     : newRunNonce(() => randomInt(0, 2 ** 32) / 2 ** 32);
-  const fleetCount = shard
-    ? fleetSpecFor(plan.fleet, NO_URLS, { seed: 0, run, shard }).size
-    : plan.fleet.count;
+  // This machine's subscribers: its shard's slice, or the whole fleet.
+  const fleetCount = shard ? shardRange(plan.fleet.count, shard).count : plan.fleet.count;
   const phase = (p: string) => opts.onPhase?.(p);
   const signal = opts.signal;
 
@@ -298,8 +304,6 @@ export async function recordPlan(plan: RunPlan, opts: RunScenarioOptions = {}): 
     infrastructure: infrastructure && !interrupted,
   };
 }
-
-const NO_URLS = { stream: '', streamB: '' };
 
 /** The message (an InfrastructureError's carries the component's last output). */
 function describeError(err: unknown): string {
