@@ -28,6 +28,11 @@ export interface StartTopologyOptions {
   runtime?: RuntimeChoice;
   /** Clients reach nginx over TLS with a certificate made for the run (HTTP/2 when `http2`). */
   tls?: { http2: boolean };
+  /**
+   * toxiproxy-server processes for a large fleet (local runtime; default 1): each carries every leg
+   * for its share, and `urls.streams` / `urls.toxiproxyApis` list them.
+   */
+  toxiproxyProcesses?: number;
   signal?: AbortSignal;
 }
 
@@ -57,7 +62,10 @@ export async function startTopology(options: StartTopologyOptions): Promise<Topo
     const { startContainersTopology } = await import('./containers.ts');
     return startContainersTopology(start);
   }
-  return startLocalTopology(start);
+  return startLocalTopology({
+    ...start,
+    ...(options.toxiproxyProcesses ? { toxiproxyProcesses: options.toxiproxyProcesses } : {}),
+  });
 }
 
 /** Why a stack must run on the local runtime (HAProxy, Caddy, a user's config), or undefined. */

@@ -17,9 +17,14 @@ import { startLocalProxy } from './proxy-local.ts';
 import { locateProxy } from './proxy-syntax.ts';
 import type { UserProxyConfig } from './user-config.ts';
 import { Owner } from './owner.ts';
-import { PLACEHOLDER_UPSTREAM, createLeg, setLegUpstream } from './proxies.ts';
+import { PLACEHOLDER_UPSTREAM } from './proxies.ts';
 import { startLocalTarget } from './target-local.ts';
-import { startLocalToxiproxy } from './toxiproxy-local.ts';
+import {
+  createLegOnShards,
+  setLegUpstreamOnShards,
+  shardsOutput,
+  startToxiproxyShards,
+} from './toxiproxy-shards.ts';
 import { targetEndpoints, type TargetSpec } from './target.ts';
 
 export interface StartOptions {
@@ -32,6 +37,8 @@ export interface StartOptions {
   proxy?: ProxyKind;
   /** The user's own config of that kind, run as profile `user`. */
   userConfig?: UserProxyConfig;
+  /** toxiproxy-server processes, each with every leg for its share of the fleet (default 1). */
+  toxiproxyProcesses?: number;
   signal?: AbortSignal;
 }
 
@@ -39,7 +46,9 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
   const { profile, profileParams, target, signal, userConfig } = options;
   const kind = options.proxy ?? DEFAULT_PROXY;
   if (options.tls && kind !== 'nginx')
-    throw new TopologyConfigError(`topology.tls: TLS and HTTP/2 are built for nginx only; this stack runs ${kind}`);
+    throw new TopologyConfigError(
+      `topology.tls: TLS and HTTP/2 are built for nginx only; this stack runs ${kind}`,
+    );
   const proxyBinary = locateProxy(kind);
   const owner = new Owner();
   const checkAbort = (): void => {
@@ -57,23 +66,33 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
     // the path comes up; the origin leg points at a placeholder until the target's port is known.
     const infra = (async () => {
       const bin = await locateToxiproxy();
-      const toxi = await startLocalToxiproxy(bin.path, signal);
-      owner.own(() => toxi.process.stop(1_000).then(() => {}));
-      const originLeg = await createLeg(toxi.client, 'origin', '127.0.0.1:0', PLACEHOLDER_UPSTREAM);
+      const shards = await startToxiproxyShards(
+        bin.path,
+        options.toxiproxyProcesses ?? 1,
+        (stop) => owner.own(stop),
+        signal,
+      );
+      const originLegs = await createLegOnShards(shards, 'origin', PLACEHOLDER_UPSTREAM);
       checkAbort();
-      const common = { profile, params: profileParams, upstream: originLeg.listen, signal };
+      const common = { profile, params: profileParams, upstream: originLegs[0]!.listen, signal };
       const user = userConfig ? { userConfig } : {};
       const proxy =
         kind === 'nginx'
-          ? await startLocalNginx({ binary: proxyBinary, ...common, ...user, ...(options.tls ? { tls: options.tls } : {}) })
+          ? await startLocalNginx({
+              binary: proxyBinary,
+              ...common,
+              ...user,
+              ...(options.tls ? { tls: options.tls } : {}),
+              moreUpstreams: originLegs.slice(1).map((l) => l.listen),
+            })
           : await startLocalProxy({ kind, binary: proxyBinary, ...common, ...user });
       owner.own(proxy.stop);
       checkAbort();
-      const [edge, edgeB] = await Promise.all([
-        createLeg(toxi.client, 'edge', '127.0.0.1:0', proxy.address),
-        createLeg(toxi.client, 'edge-b', '127.0.0.1:0', proxy.address),
+      const [edges, edgesB] = await Promise.all([
+        createLegOnShards(shards, 'edge', proxy.address),
+        createLegOnShards(shards, 'edge-b', proxy.address),
       ]);
-      return { toxi: { ...toxi, version: bin.version }, proxy, edge, edgeB };
+      return { shards, version: bin.version, proxy, edges, edgesB };
     })();
     const targetStart = startLocalTarget(target, { workDir, signal }).then((started) => {
       owner.own(started.stop);
@@ -86,33 +105,37 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
       kind === 'nginx' ? nginxVersion(proxyBinary) : proxyVersion(kind, proxyBinary),
     ]);
     for (const r of [infraResult, targetResult, versionResult]) if (r.status === 'rejected') throw r.reason;
-    const { toxi, proxy, edge, edgeB } = (infraResult as PromiseFulfilledResult<Awaited<typeof infra>>).value;
+    const { shards, version, proxy, edges, edgesB } = (
+      infraResult as PromiseFulfilledResult<Awaited<typeof infra>>
+    ).value;
     const tgt = (targetResult as PromiseFulfilledResult<Awaited<typeof targetStart>>).value;
     const proxyVer = (versionResult as PromiseFulfilledResult<string>).value;
     checkAbort();
-    await setLegUpstream(toxi.client, 'origin', tgt.address);
+    await setLegUpstreamOnShards(shards, 'origin', tgt.address);
 
     const ends = targetEndpoints(target);
-    const certificate = 'certificate' in proxy && typeof proxy.certificate === 'string' ? proxy.certificate : undefined;
+    const certificate =
+      'certificate' in proxy && typeof proxy.certificate === 'string' ? proxy.certificate : undefined;
     const scheme = certificate !== undefined ? 'https' : 'http';
+    const streams = edges.map((l) => `${scheme}://${l.listen}${ends.streamPath}`);
+    const streamsB = edgesB.map((l) => `${scheme}://${l.listen}${ends.streamPath}`);
     const topology: Topology = {
       runtime: 'local',
-      ...(certificate !== undefined && options.tls
-        ? { tls: { certificate, http2: options.tls.http2 } }
-        : {}),
+      ...(certificate !== undefined && options.tls ? { tls: { certificate, http2: options.tls.http2 } } : {}),
       urls: {
-        stream: `${scheme}://${edge.listen}${ends.streamPath}`,
-        streamB: `${scheme}://${edgeB.listen}${ends.streamPath}`,
+        stream: streams[0]!,
+        streamB: streamsB[0]!,
         publish: new URL(ends.publish.url ?? ends.publish.path ?? '/', tgt.baseUrl).toString(),
         metrics: `${tgt.baseUrl}${ends.metricsPath}`,
         targetDirect: tgt.baseUrl,
         nginxDirect: `${scheme}://${proxy.address}`,
-        toxiproxyApi: toxi.api,
+        toxiproxyApi: shards[0]!.api,
+        ...(shards.length > 1 ? { toxiproxyApis: shards.map((s) => s.api), streams, streamsB } : {}),
       },
       versions: {
         nginx: kind === 'nginx' ? proxyVer : 'not used',
         ...(kind === 'nginx' ? {} : { proxy: `${kind} ${proxyVer}` }),
-        toxiproxy: toxi.version,
+        toxiproxy: version,
         node: process.version,
         runtime: 'local',
       },
@@ -120,13 +143,13 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
       target: tgt.control,
       logs: async () => ({
         proxyError: await proxy.control.errorLog(),
-        toxiproxy: toxi.process.output(),
+        toxiproxy: shardsOutput(shards),
         target: tgt.control.logs(),
       }),
       processes: () => {
         const targetPid = tgt.pid();
         return [
-          { component: 'toxiproxy', pid: toxi.process.pid },
+          ...shards.map((s) => ({ component: 'toxiproxy', pid: s.process.pid })),
           { component: kind, pid: proxy.pid },
           ...(targetPid === undefined ? [] : [{ component: 'target', pid: targetPid }]),
         ];

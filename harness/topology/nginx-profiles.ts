@@ -22,6 +22,12 @@ export interface ProfileParams {
   readTimeoutMs?: number;
   /** worker_connections (default 1024; `low-worker-connections`: 16; each proxied stream costs 2). */
   workerConnections?: number;
+  /**
+   * worker_processes (default 1). A worker holds 2 descriptors per stream and the open-file limit binds
+   * per process, so a large fleet needs several; with more than one, the listener gets `reuseport` so
+   * the kernel spreads connections evenly over them.
+   */
+  workerProcesses?: number;
   /** worker_shutdown_timeout for `worker-shutdown-timeout` (ms, default 1000). */
   workerShutdownTimeoutMs?: number;
   /** Concurrent connections per client address for `limit-conn` (default 8). */
@@ -50,6 +56,8 @@ export interface Placement {
   listen: string;
   /** The upstream `server`: the origin proxy, e.g. `127.0.0.1:PORT` or `toxiproxy:8668`. */
   upstream: string;
+  /** More upstream servers (round-robin with `upstream`): the origin legs of further toxiproxy processes. */
+  moreUpstreams?: readonly string[];
   pidPath: string;
   errorLog: string;
   /** A path, or `off`. */
@@ -101,6 +109,7 @@ const DEFAULTS: Required<ProfileParams> = {
   heartbeatMs: 1000,
   readTimeoutMs: 0, // 0 = derived per profile
   workerConnections: 1024,
+  workerProcesses: 1,
   workerShutdownTimeoutMs: 1000,
   limitConn: 8,
   cacheLockTimeoutMs: 5000,
@@ -417,10 +426,12 @@ export function renderNginxConfig(profile: string, options: RenderOptions): stri
     errorLog: placement.errorLog,
     accessLog: placement.accessLog,
     tempDir: placement.tempDir,
-    listen: placement.listen,
+    listen: params.workerProcesses > 1 ? `${placement.listen} reuseport` : placement.listen,
     listenOptions: tls.listenOptions,
     tlsDirectives: indent(tls.directives, 8),
     upstream: placement.upstream,
+    moreUpstreams: (placement.moreUpstreams ?? []).map((u) => `\n        server ${u};`).join(''),
+    workerProcesses: String(params.workerProcesses),
     mainDirectives: (d.main ?? []).join('\n'),
     workerConnections: String(d.workerConnections),
     httpDirectives: indent([...(d.http ?? []), ...sse.http], 4),
