@@ -237,6 +237,8 @@ async function runCommand(flags: RunFlags): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Asked for containers: the run brings the engine when none answers, and stops what it started.
+  const engine = choice === 'containers' ? await containersEngine() : undefined;
   const progress = createProgress();
   const common = {
     ...(profile ? { profile } : {}),
@@ -315,8 +317,24 @@ async function runCommand(flags: RunFlags): Promise<number> {
     return s.unexpected ? EXIT.unexpected : EXIT.ok;
   } finally {
     progress.close();
+    await engine?.stop().catch((err: Error) => process.stderr.write(`sse-chaos: ${err.message}\n`));
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/** testcontainers first (its install command beats starting an engine), then the run's engine. */
+async function containersEngine(): Promise<{ stop(): Promise<void> } | undefined> {
+  const { loadTestcontainers } = await import('./topology/containers/testcontainers-env.ts');
+  await loadTestcontainers();
+  const { engineForRun } = await import('./topology/containers/run-engine.ts');
+  try {
+    return await engineForRun((line) => process.stderr.write(`sse-chaos: ${line}\n`));
+  } catch (err) {
+    throw new InfrastructureError(
+      'docker',
+      `the containers runtime needs an engine: ${(err as Error).message}`,
+    );
   }
 }
 
