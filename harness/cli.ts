@@ -452,7 +452,9 @@ async function reportCommand(resultsPath: string, flags: { out?: string }): Prom
 
 export function buildProgram(setCode: (code: number) => void): Command {
   const program = new Command('sse-chaos')
-    .description('Chaos-test Server-Sent Events behind real nginx and toxiproxy, judged against SLOs.')
+    .description(
+      'Chaos-test Server-Sent Events behind real nginx, HAProxy or Caddy and toxiproxy, judged against SLOs.',
+    )
     .version(toolVersion())
     .exitOverride()
     .enablePositionalOptions()
