@@ -143,7 +143,9 @@ export async function openRedisLog(options: RedisLogOptions): Promise<EventLog> 
   } catch (err) {
     commands.disconnect();
     tail.disconnect();
-    const reason = (err as Error).message || lastError || 'connection failed';
+    // ioredis rejects connect() with "Connection is closed."; the 'error' event said why.
+    const msg = (err as Error).message;
+    const reason = lastError && lastError !== msg ? `${msg} (${lastError})` : msg || 'connection failed';
     throw new Error(`cannot open the Redis log at ${where}: ${reason}`, { cause: err });
   }
 }

@@ -3,7 +3,9 @@
  * replay strictly after the Last-Event-ID wherever it was issued, explicit resets past retention,
  * and what publishers and streams see while Redis is stopped or frozen and after it is back.
  */
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../harness/topology/ports.ts';
 import { formatId } from '../../server/ids.ts';
 import { createHarness, metricValue, publish, publishOk, type TestStream } from './helpers.ts';
 import { useRedis, type RedisServer } from './redis-helpers.ts';
@@ -13,7 +15,7 @@ const redis = useRedis();
 afterEach(() => h.cleanup());
 
 /** An in-process reference server on the Redis log. */
-function startOn(r: RedisServer, extra: Parameters<typeof h.start>[0] = {}) {
+function startOn(r: Pick<RedisServer, 'url'>, extra: Parameters<typeof h.start>[0] = {}) {
   return h.start({ log: 'redis', redisUrl: r.url, redisKey: 'test:events', ...extra });
 }
 
@@ -250,5 +252,29 @@ describe('Redis log: Redis down, frozen, back', () => {
     expect(back.events[0]!.event).toBe('reset');
     expect(JSON.parse(back.events[0]!.data)).toMatchObject({ reason: 'unknown', requested: old });
     expect(back.events[1]!.data).toBe('new');
+  });
+});
+
+describe('Redis log: refusing to start', () => {
+  it('names the URL (without its password) and the reason when Redis cannot be reached', async () => {
+    const port = await freePort();
+    await expect(startOn({ url: `redis://app:s3cret@127.0.0.1:${port}` })).rejects.toThrow(
+      new RegExp(
+        `^cannot open the Redis log at redis://app:\\*\\*\\*@127\\.0\\.0\\.1:${port}/? \\(stream test:events\\): .*ECONNREFUSED`,
+      ),
+    );
+  });
+
+  it('refuses a key holding a stream this server did not write', async () => {
+    const r = await redis.start();
+    const other = new Redis(r.url);
+    try {
+      await other.xadd('test:events', '*', 'something', 'else');
+    } finally {
+      other.disconnect();
+    }
+    await expect(startOn(r)).rejects.toThrow(
+      /stream test:events exists without its meta hash test:events:meta/,
+    );
   });
 });
