@@ -394,6 +394,14 @@ class RedisLog implements EventLog {
         return; // the next read starts over at the new log's beginning
       }
       if (event.seq <= this.lastSeq) continue;
+      if (event.seq > this.lastSeq + 1) {
+        // Trimmed before this instance read them: its live streams end at the gap (stream.ts).
+        this.options.logger.warn('redis log: events were trimmed before this instance read them', {
+          redis: this.where,
+          fromId: this.positionId(this.lastSeq + 1),
+          toId: this.positionId(event.seq - 1),
+        });
+      }
       this.lastSeq = event.seq;
       for (const l of this.listeners) l(event);
     }

@@ -204,10 +204,17 @@ export class StreamSession {
 
   /**
    * Moves the cursor to a live event; false when this stream already has it. Commits arrive in
-   * sequence order, so an event at or below the cursor was part of the replay.
+   * sequence order, so an event at or below the cursor was part of the replay, and the next new one
+   * is cursor + 1.
    */
   protected advance(ev: StoredEvent): boolean {
     if (ev.seq <= this.cursor) return false;
+    if (ev.seq > this.cursor + 1) {
+      // The log skipped events (a shared log's reader fell behind its store's retention): this
+      // stream cannot have them, so it ends rather than go on with a silent gap.
+      this.endOnError('the log skipped events this stream had not had', { nextSeq: ev.seq });
+      return false;
+    }
     this.cursor = ev.seq;
     return true;
   }

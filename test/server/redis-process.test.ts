@@ -43,4 +43,30 @@ describe('--log redis (processes)', () => {
     await s.waitFor((x) => x.events.length === acked.length - 1, 10_000, 'the replay');
     expect(s.events.map((e) => e.id)).toEqual(acked.slice(1));
   });
+
+  it('ends the live streams of an instance whose reader fell behind retention, instead of skipping events', async () => {
+    const r = await redis.start();
+    const args = ['--port', '0', '--log', 'redis', '--redis-url', r.url, '--log-retention', '3'];
+    const a = await runServer(args);
+    const b = await runServer(args);
+    const first = await publishOk(a.url, { data: 'first' });
+    const s = await openStream(b.url, '/events', { 'Last-Event-ID': first });
+    streams.push(s);
+    const before = await publishOk(a.url, { data: 'before' });
+    await s.waitFor((x) => x.events.some((e) => e.id === before), 10_000, 'a live event on B');
+    b.proc.kill('SIGSTOP'); // B reads nothing while A publishes far past the retention
+    try {
+      for (let i = 0; i < 10; i += 1) await publishOk(a.url, { data: `while B is stopped ${i}` });
+    } finally {
+      b.proc.kill('SIGCONT');
+    }
+    await s.ended;
+    // What B sent is contiguous (at most the first event after the pause), then the stream ended.
+    const seqs = s.events.map((e) => Number(e.id!.split('-')[1]));
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
+    expect(seqs.length).toBeLessThanOrEqual(2);
+    expect(
+      b.logs().some((l) => l.msg === 'stream ended: the log skipped events this stream had not had'),
+    ).toBe(true);
+  });
 });
