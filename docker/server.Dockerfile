@@ -1,17 +1,23 @@
-# syntax=docker/dockerfile:1
 # The reference SSE server. Build from the repository root:
 #   docker build -f docker/server.Dockerfile -t sse-chaos-server .
 #   docker run --rm -p 127.0.0.1:8080:8080 -v sse-data:/data sse-chaos-server --log file --log-path /data/events.journal
 # Arguments after the image name are server flags (see `--help`). Set the port with SSE_PORT (not
 # --port) if you change it, so the HEALTHCHECK below probes the right one.
+# No `# syntax=` line and nothing BuildKit-only: it builds with the classic builder too, and needs no
+# registry when NODE_IMAGE is a local image (the harness's image builder passes
+# NODE_IMAGE=sse-chaos/node:<hash>, made from this machine's node on a local Debian base).
 
 ARG NODE_IMAGE=node:20.20-bookworm-slim
 
-# Stage 1: production dependencies from the lockfile (no dev tools, no install scripts).
+# Stage 1: production dependencies from the lockfile (no dev tools, no install scripts). A context
+# that brings them already installed in prod-deps/node_modules (the local image builder prepares
+# them with `npm ci --omit=dev` on the host, where npm is configured) is taken as is; otherwise npm
+# installs them here. The `[s]` glob makes prod-deps optional (.dockerignore keeps node_modules out).
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY package.json package-lock.json prod-dep[s] ./
+RUN if [ -d node_modules ]; then echo "using the prepared node_modules"; \
+    else npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force; fi
 
 # Stage 2: runtime: node_modules, package.json and server/ only, as the unprivileged `node` user.
 FROM ${NODE_IMAGE} AS runtime

@@ -1,8 +1,8 @@
 /**
- * `sse-chaos`: run the scenario suite against real nginx + toxiproxy and judge it, or re-render a
- * report from a results file. Exit codes are a contract (docs/architecture.md): 0 every verdict as
- * expected, 1 an SLO verdict not as expected, 2 usage/config error, 3 infrastructure error,
- * 130 interrupted.
+ * `sse-chaos`: run the scenario suite against real nginx + toxiproxy and judge it, re-render a
+ * report from a results file, provision the binaries (`install`) or set a project up (`init`).
+ * Exit codes are a contract (see HELP_AFTER in help.ts): 0 every verdict as expected, 1 an SLO
+ * verdict not as expected, 2 usage/config error, 3 infrastructure error, 130 interrupted.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -19,7 +19,11 @@ import { runSuite, toolVersion } from './run/suite.ts';
 import { InfrastructureError, TopologyConfigError } from './topology/errors.ts';
 import { isProfile, listProfiles } from './topology/nginx-profiles.ts';
 import { loadTargetFile, parseTarget, zooTarget, type TargetSpec } from './topology/target.ts';
-import { parseRuntimeChoice } from './topology/runtime.ts';
+import { parseRuntimeChoice, resolveRuntime } from './topology/runtime.ts';
+import { locateNginx, locateToxiproxy } from './topology/binaries.ts';
+import type { InitFlags } from './init/flags.ts';
+import type { InstallFlags } from './install/command.ts';
+import { HELP_AFTER } from './help.ts';
 
 interface RunFlags {
   list?: boolean;
@@ -47,6 +51,20 @@ function parseSlo(value: string, prev: Record<string, number>): Record<string, n
   return { ...prev, [m[1]!.trim()]: threshold };
 }
 
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return n;
+}
+
+function parseNonNegative(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError(`expected an integer >= 0, got "${value}"`);
+  return n;
+}
+
 function parseSeed(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected an integer, got "${value}"`);
@@ -55,6 +73,14 @@ function parseSeed(value: string): number {
 
 function writeOut(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => prefix + line)
+    .join('\n');
 }
 
 /** The suites with their members, the project's own scenarios joining the suite they run with. */
@@ -124,6 +150,13 @@ async function runCommand(flags: RunFlags): Promise<number> {
   if (flags.target) target = zooTarget(flags.target) ?? (await loadTargetFile(flags.target));
   else if (config?.target) target = parseTarget(config.target, `${config.source}: target`);
   const runtime = flags.runtime ? parseRuntimeChoice(flags.runtime) : undefined;
+  // The local runtime's binaries are checked once, up front: a missing one fails in a second with
+  // the command that provides it, not once per scenario.
+  const choice = runtime ?? parseRuntimeChoice(process.env.SSE_CHAOS_RUNTIME);
+  if ((await resolveRuntime(choice)) === 'local') {
+    locateNginx();
+    await locateToxiproxy();
+  }
   const outDir = resolve(flags.out ?? config?.out ?? timestampDir());
   await mkdir(outDir, { recursive: true });
 
@@ -175,7 +208,9 @@ async function runCommand(flags: RunFlags): Promise<number> {
       writeOut(`\n${r.name}: skipped, ${r.skipped?.reason ?? ''}`);
     }
     for (const r of outcome.results.scenarios.filter((r) => !r.asExpected)) {
-      writeOut(`\n${r.name}: ${r.verdict}${r.error ? ` (${r.error.split('\n')[0]})` : ''}`);
+      writeOut(`\n${r.name}: ${r.verdict}`);
+      // The whole error: its first line is the cause, the rest the component's last output lines.
+      if (r.error) writeOut(indent(r.error, '  '));
       for (const slo of r.slos) {
         const wantedFail = r.expected !== 'pass' && r.expected.includes(slo.name);
         if (slo.pass === !wantedFail) continue;
@@ -268,7 +303,8 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .version(toolVersion())
     .exitOverride()
     .enablePositionalOptions()
-    .showHelpAfterError('(run sse-chaos --help for usage)');
+    .showHelpAfterError('(run sse-chaos --help for usage)')
+    .addHelpText('after', HELP_AFTER);
   const runOptions = (cmd: Command): Command =>
     cmd
       .option('--list', 'list scenarios and nginx profiles, then exit')
@@ -277,12 +313,15 @@ export function buildProgram(setCode: (code: number) => void): Command {
       .option('--profile <profile>', 'nginx profile for every scenario (overrides each scenario)')
       .option(
         '--target <file|zoo:NAME>',
-        'JSON target spec (your own SSE server), or zoo:NAME (a defect zoo member)',
+        'JSON target file (your own SSE server, see "Targets" below), or zoo:NAME (a defect zoo member)',
       )
       .option('--out <dir>', 'output folder (default reports/out/<timestamp>, linked as reports/out/latest)')
       .option('--seed <n>', "seed for the clients' reconnect jitter (default 1)", parseSeed)
       .option('--slo <name=threshold>', 'override an SLO threshold (repeatable)', parseSlo, {})
-      .option('--config <file>', 'config file (default ./sse-chaos.config.ts when present)')
+      .option(
+        '--config <file>',
+        'config file (default: ./sse-chaos.config.{ts,mts,cts,js,mjs,cjs} when present)',
+      )
       .addOption(
         new Option('--runtime <runtime>', 'where the stack runs').choices(['local', 'containers', 'auto']),
       )
@@ -302,6 +341,58 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .action(async (flags: { member: string[]; out?: string; seed?: number }) =>
       setCode(await zooCommand(flags)),
     );
+  program
+    .command('install')
+    .description(
+      'provide nginx, toxiproxy-server v2.12.0 (built with Go into the per-user cache) and, with --browser, ' +
+        'Chromium; idempotent, prints what it found',
+    )
+    .option(
+      '--with-deps',
+      'also install system packages (nginx, chromium) with apt-get (root or sudo) or brew',
+    )
+    .option('--browser', 'require Chromium (browser subscribers, the report browser test)')
+    .option('--check', 'only look, install nothing')
+    .action(async (flags: InstallFlags) => {
+      const { installCommand } = await import('./install/command.ts');
+      setCode(await installCommand(flags));
+    });
+  program
+    .command('init')
+    .description(
+      'write a starter sse-chaos.config.ts, a target file for your server, a GitHub workflow using the ' +
+        'action, and a .gitignore line for the reports (asks for what the flags do not give)',
+    )
+    .addOption(
+      new Option(
+        '--command <command>',
+        'how to start your server ({port} is replaced; env PORT is set)',
+      ).conflicts('url'),
+    )
+    .option('--url <url>', 'the base URL of a server that is already running')
+    .option('--stream-path <path>', 'the SSE endpoint (default /events)')
+    .option('--ready-path <path>', 'polled until it answers below 500 (default /)')
+    .option('--publish-path <path>', 'where to POST an event (default /publish)')
+    .option('--publish-body <json>', 'the publish body template, {{topic}} {{event}} {{data}} substituted')
+    .option('--id-path <path>', 'dot path of the acknowledged id in the publish response (default id)')
+    .option('--heartbeat-ms <ms>', 'declares: the SSE comment heartbeat interval (required)', parsePositive)
+    .option('--retry-base-ms <ms>', 'declares: the retry: hint your server sends', parseNonNegative)
+    .option('--retry-jitter-ms <ms>', 'declares: the width of its jitter', parseNonNegative)
+    .option('--retention-events <n>', 'declares: how many events Last-Event-ID replay keeps', parsePositive)
+    .option('--retention-ms <ms>', 'declares: how long Last-Event-ID replay keeps events', parsePositive)
+    .option('--durable', 'declares: acknowledged events survive a crash')
+    .option(
+      '--shutdown-grace-ms <ms>',
+      'declares: after SIGTERM every stream ends within this long',
+      parsePositive,
+    )
+    .option('--dir <dir>', 'the project folder (default: the working directory)')
+    .option('--yes', 'never ask: take defaults for what the flags do not give')
+    .option('--force', 'overwrite files that exist')
+    .action(async (flags: InitFlags) => {
+      const { initCommand } = await import('./init/command.ts');
+      setCode(await initCommand(flags));
+    });
   program
     .command('report <results>')
     .description('re-render report.html, junit.xml and summary.md from a results.json')
@@ -336,7 +427,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 const isEntry = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
-if (isEntry || process.env.SSE_CHAOS_CLI === '1') {
+if (isEntry) {
   const code = await main(process.argv.slice(2));
   process.exitCode = code;
   // A stray keep-alive socket must not keep a finished run alive (unref: never delays a clean exit).

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../harness/package-layout.ts';
 import { escapeHtml as h, jsonForScript } from './escape.ts';
 import {
   expectedViolations,
@@ -46,12 +46,9 @@ export function renderHtml(results: Results): string {
   const css =
     asset(require.resolve('uplot/dist/uPlot.min.css')) +
     '\n' +
-    asset(fileURLToPath(new URL('./html/report.css', import.meta.url)));
+    asset(packageFile('reports', 'html', 'report.css'));
   const uplot = inlineScript(asset(require.resolve('uplot/dist/uPlot.iife.min.js')), 'uPlot');
-  const client = inlineScript(
-    asset(fileURLToPath(new URL('./html/client.js', import.meta.url))),
-    'client.js',
-  );
+  const client = inlineScript(asset(packageFile('reports', 'html', 'client.js')), 'client.js');
   const payload: ScenarioChartPayload[] = results.scenarios.map((s, i) =>
     scenarioCharts(s, scenarioDomId(i)),
   );

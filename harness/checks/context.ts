@@ -39,6 +39,8 @@ export interface CheckContext {
   setupWindowMs: number;
   /** Tolerance when comparing a recorded reconnect delay to the policy (timer rounding). */
   policyToleranceMs: number;
+  /** A stream that ended after less silence than this was not idle: no intermediary's idle timer cut it. */
+  idleMinSilenceMs: number;
   /** Events arriving within this of the previous one on a connection form a burst. */
   burstWindowMs: number;
   /** The herd window: a storm is much of the retry-obeying fleet reconnecting within this long (absolute). */
@@ -59,6 +61,7 @@ export const JUDGING: Readonly<
     | 'faultSlackMs'
     | 'setupWindowMs'
     | 'policyToleranceMs'
+    | 'idleMinSilenceMs'
     | 'burstWindowMs'
     | 'stormWindowMs'
     | 'spreadMinSubscribers'
@@ -68,6 +71,7 @@ export const JUDGING: Readonly<
   faultSlackMs: 250,
   setupWindowMs: 100,
   policyToleranceMs: 5,
+  idleMinSilenceMs: 250,
   burstWindowMs: 5,
   stormWindowMs: 100,
   spreadMinSubscribers: 20,
@@ -102,6 +106,7 @@ export function checkContext(input: CheckContextInput): CheckContext {
     ['faultSlackMs', ctx.faultSlackMs],
     ['setupWindowMs', ctx.setupWindowMs],
     ['policyToleranceMs', ctx.policyToleranceMs],
+    ['idleMinSilenceMs', ctx.idleMinSilenceMs],
     ['burstWindowMs', ctx.burstWindowMs],
     ['stormWindowMs', ctx.stormWindowMs],
     ['spreadMinSubscribers', ctx.spreadMinSubscribers],

@@ -13,9 +13,9 @@
  * declared a retention that still covered the resume point (and, across a stop, a durable log):
  * the server had the events and chose not to send them.
  *
- * Order: a publish acknowledged before another was sent must arrive first (real time); and every
- * subscriber must see events in the one order the target committed to (here: the order in which
- * they first reached anyone). With a single publisher both reduce to seq order.
+ * Order: a publish acknowledged before another was sent must arrive first (real time); and the
+ * subscribers' arrival orders must not contradict each other (order-graph.ts): the target has one
+ * order. With a single publisher both reduce to seq order.
  *
  * Each silent miss is classified by what the subscriber was doing when the publish was
  * acknowledged, which is what lets a diagnosis name the cause.
@@ -27,6 +27,7 @@ import { disruptions, type Lane } from './disruptions.ts';
 import { faultWindows } from './faults.ts';
 import { runBounds } from './bounds.ts';
 import { memo } from './memo.ts';
+import { OrderGraph } from './order-graph.ts';
 import { publishes } from './publishes.ts';
 import { FloatBuffer } from './stats.ts';
 
@@ -37,6 +38,7 @@ const LIVE_MARGIN_MS = 1000;
 
 export interface SilentGapClasses {
   live: number;
+  heldBack: number;
   atSetup: number;
   noLastEventId: number;
   notReplayed: number;
@@ -178,7 +180,6 @@ function analyze(records: readonly HistoryRecord[], ctx: CheckContext): Delivery
   const delSub: number[] = [];
   const delPub: number[] = [];
   const delRealTime: boolean[] = [];
-  const firstAnywhere = new Int32Array(P).fill(-1);
   let duplicates = 0;
   let duplicatesOfLastEventId = 0;
   let replaysBeforeResumePoint = 0;
@@ -277,7 +278,6 @@ function analyze(records: readonly HistoryRecord[], ctx: CheckContext): Delivery
         const realTime = sentBefore !== undefined && sentBefore >= pubs.ackT[pi]!;
         if (sentBefore === undefined || pubs.sentAt[pi]! > sentBefore)
           s.maxSentAt.set(topic, pubs.sentAt[pi]!);
-        if (firstAnywhere[pi] === -1) firstAnywhere[pi] = delPub.length;
         delSub.push(r.sub);
         delPub.push(pi);
         delRealTime.push(realTime);
@@ -305,31 +305,33 @@ function analyze(records: readonly HistoryRecord[], ctx: CheckContext): Delivery
     }
   }
 
-  // Consistency: every subscriber sees events in the order they first reached anyone.
-  const refRank = new Int32Array(P).fill(-1);
+  // Consistency: the fleet's arrival orders (per subscriber and topic) must not contradict each other.
+  const graph = new OrderGraph(P);
   {
-    const order = [];
-    for (let pi = 0; pi < P; pi++) if (firstAnywhere[pi]! >= 0) order.push(pi);
-    order.sort((a, b) => firstAnywhere[a]! - firstAnywhere[b]!);
-    order.forEach((pi, k) => (refRank[pi] = k));
+    const sequences = new Map<string, number[]>();
+    for (let d = 0; d < delPub.length; d++) {
+      const key = `${delSub[d]}\u0000${pubs.topic[delPub[d]!]}`;
+      let seq = sequences.get(key);
+      if (!seq) sequences.set(key, (seq = []));
+      seq.push(delPub[d]!);
+    }
+    for (const seq of sequences.values()) graph.addSequence(seq);
   }
+  const contradicted = graph.contradicted();
   let reordersRealTime = 0;
-  let reordersInconsistent = 0;
-  let reorders = 0;
-  const maxRef = new Map<string, number>();
-  for (let d = 0; d < delPub.length; d++) {
-    const pi = delPub[d]!;
-    const key = `${delSub[d]}\u0000${pubs.topic[pi]}`;
-    const seen = maxRef.get(key);
-    const inconsistent = seen !== undefined && refRank[pi]! < seen;
-    if (seen === undefined || refRank[pi]! > seen) maxRef.set(key, refRank[pi]!);
-    if (delRealTime[d]) reordersRealTime++;
-    if (inconsistent) reordersInconsistent++;
-    if (delRealTime[d] || inconsistent) reorders++;
-  }
+  for (const flag of delRealTime) if (flag) reordersRealTime++;
+  const reordersInconsistent = contradicted.size;
+  const reorders = reordersRealTime + reordersInconsistent;
 
   // Expectations, subscriber by subscriber, and why each miss happened.
-  const silent: SilentGapClasses = { live: 0, atSetup: 0, noLastEventId: 0, notReplayed: 0, afterRestart: 0 };
+  const silent: SilentGapClasses = {
+    live: 0,
+    heldBack: 0,
+    atSetup: 0,
+    noLastEventId: 0,
+    notReplayed: 0,
+    afterRestart: 0,
+  };
   let expected = 0;
   let delivered = 0;
   let silentGaps = 0;
@@ -443,10 +445,14 @@ function classifySilent(
       out.atSetup++;
       return;
     }
-    // Skipped on a healthy stream: it went on to deliver later events, or lived long enough to carry it.
-    const later = (s.maxRankOnConn[k] ?? -1) > rank;
-    if (c.open && (later || c.closeT === undefined || c.closeT >= ackT + LIVE_MARGIN_MS)) {
+    // Skipped on a healthy stream: it went on to deliver later events. Held back: it lived long
+    // enough to carry it but delivered nothing after it (a buffer, a compressor, a stuck stream).
+    if (c.open && (s.maxRankOnConn[k] ?? -1) > rank) {
       out.live++;
+      return;
+    }
+    if (c.open && (c.closeT === undefined || c.closeT >= ackT + LIVE_MARGIN_MS)) {
+      out.heldBack++;
       return;
     }
   }

@@ -13,6 +13,7 @@ export const delivery: Check = {
       'delivery.delivered': a.delivered,
       'delivery.silentGaps': a.silentGaps,
       'delivery.silentGaps.live': a.silent.live,
+      'delivery.silentGaps.heldBack': a.silent.heldBack,
       'delivery.silentGaps.atSetup': a.silent.atSetup,
       'delivery.silentGaps.noLastEventId': a.silent.noLastEventId,
       'delivery.silentGaps.notReplayed': a.silent.notReplayed,

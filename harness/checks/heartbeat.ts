@@ -1,9 +1,11 @@
 /**
  * Heartbeat: the longest silence (no byte of any kind) on an open stream, idle cuts, and stalls.
  *
- * An idle cut is an open stream that ended by `eof`/`error` while nothing was disrupting its
- * subscriber and the run was not tearing down (before `drained`/run end): an intermediary's idle
- * timer fired (nginx proxy_read_timeout, a load balancer) because bytes were too sparse. A stall is
+ * An idle cut is an open stream that ended by `eof`/`error`, after at least `idleMinSilenceMs` of
+ * silence, while nothing was disrupting its subscriber and the run was not tearing down (before
+ * `drained`/run end): an intermediary's idle timer fired (nginx proxy_read_timeout, a load balancer)
+ * because bytes were too sparse. A stream that was busy until it ended (a server cutting a slow
+ * client) was not idle. A stall is
  * the client's own watchdog ending such a stream for silence: the target sent nothing for several
  * heartbeat intervals.
  */
@@ -40,6 +42,7 @@ export const heartbeat: Check = {
       if (t === undefined || t >= teardownT || dis.forSub(c.sub).contains(t)) continue;
       if (c.closeReason === 'stalled') stalls++;
       if (c.closeReason !== 'eof' && c.closeReason !== 'error') continue;
+      if ((c.silenceAtCloseMs ?? 0) < ctx.idleMinSilenceMs) continue;
       cutSilence.push(c.silenceAtCloseMs ?? 0);
       cutAge.push(t - (c.responseT ?? c.connectT));
     }

@@ -21,8 +21,9 @@ export const MEASUREMENTS = {
     'publishes subscribers had to receive, summed over subscribers (= delivered + silent + declared)',
   'delivery.delivered': 'expected publishes that arrived (first arrivals)',
   'delivery.silentGaps': 'expected publishes that never arrived and no reset declared gone',
-  'delivery.silentGaps.live':
-    'silent gaps published while the subscriber had a healthy open stream: skipped on a live stream',
+  'delivery.silentGaps.live': 'silent gaps skipped on a live stream: it went on to deliver later events',
+  'delivery.silentGaps.heldBack':
+    'silent gaps published on an open stream that lived on but delivered nothing after them (held back)',
   'delivery.silentGaps.atSetup':
     'silent gaps published while the delivering stream was being set up (connect .. response + setupWindowMs)',
   'delivery.silentGaps.noLastEventId':
@@ -43,11 +44,11 @@ export const MEASUREMENTS = {
   'delivery.replaysBeforeResumePoint':
     'reconnects whose first event is older than the event their Last-Event-ID named (replay from too early)',
   'delivery.reorders':
-    'first arrivals out of order: against real time (acknowledged before another was sent) or against the order other subscribers saw',
+    'reorders.realTime + reorders.inconsistent: arrivals against real time, and events the fleet saw in contradicting orders',
   'delivery.reorders.realTime':
     'first arrivals after an event that was published only after they were acknowledged',
   'delivery.reorders.inconsistent':
-    'first arrivals in an order that contradicts the order the rest of the fleet saw',
+    'events the fleet saw in contradicting orders (on a cycle of "arrived before" across subscribers)',
   'delivery.subscribersWithLoss': 'subscribers with at least one silent gap',
   'delivery.subscribersNeverOpened':
     'subscribers that never had an open stream (nothing is expected of them)',

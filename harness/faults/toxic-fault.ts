@@ -8,7 +8,7 @@ export async function applyToxic<P>(
   ctx: FaultContext<P>,
   toxic: Omit<ToxicBody, 'name' | 'toxicity'> & { toxicity?: number },
 ): Promise<Undo> {
-  const proxy = ctx.topology.proxy(ctx.leg).name;
+  const proxy = ctx.leg; // each leg is the toxiproxy proxy of the same name
   const name = `${toxic.type}_${toxic.stream}_${ctx.uid}`;
   await ctx.api.addToxic(proxy, { toxicity: 1, ...toxic, name });
   return () => ctx.api.removeToxic(proxy, name);

@@ -2,12 +2,23 @@
  * The project config file (`sse-chaos.config.ts`, typed with `defineConfig`): defaults a team
  * commits once instead of repeating flags, e.g. SLO thresholds for their latency budget, their own
  * target, extra scenarios. Command-line flags override it.
+ *
+ * It is loaded with jiti, so it may be TypeScript or JavaScript, ESM or CommonJS (`.ts`, `.mts`,
+ * `.cts`, `.js`, `.mjs`, `.cjs`) whatever the project's package type, with no loader installed by
+ * the user; its `import ... from 'sse-chaos'` gets the very module instance the CLI runs.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, relative, resolve } from 'node:path';
+import { createJiti } from 'jiti';
 import { z } from 'zod';
-import { targetSpecSchema, type TargetSpecInput } from '../topology/target.ts';
+import { TopologyConfigError } from '../topology/errors.ts';
+import {
+  loadTargetFile,
+  targetSpecSchema,
+  zooTarget,
+  type TargetSpec,
+  type TargetSpecInput,
+} from '../topology/target.ts';
 import { callerFile } from './caller-file.ts';
 import { ScenarioConfigError } from './config-error.ts';
 import { sloOverridesSchema, type Scenario } from './scenario.ts';
@@ -22,8 +33,11 @@ export interface ConfigInput {
   slos?: SloOverrides;
   /** nginx profile for every scenario (like --profile). */
   profile?: string;
-  /** The target for every scenario (like --target). */
-  target?: TargetSpecInput;
+  /**
+   * The target for every scenario (like --target): a spec, the path of a JSON target file relative
+   * to this config file, or `zoo:NAME`.
+   */
+  target?: TargetSpecInput | string;
   /** Scenarios added to the built-in suite (from defineScenario). */
   scenarios?: Scenario[];
   /** Replace the default suite by only these built-in scenario names. */
@@ -38,7 +52,7 @@ export interface ConfigInput {
 const configSchema = z.strictObject({
   slos: sloOverridesSchema.optional(),
   profile: z.string().min(1).optional(),
-  target: targetSpecSchema.optional(),
+  target: z.union([z.string().min(1), targetSpecSchema]).optional(),
   scenarios: z
     .array(
       z.custom<Scenario>((v) => typeof v === 'object' && v !== null && 'name' in v && 'source' in v, {
@@ -65,33 +79,68 @@ export function parseConfig(input: unknown, source: string): Config {
   return { ...r.data, source };
 }
 
-export const DEFAULT_CONFIG_FILE = 'sse-chaos.config.ts';
+/** The names looked for in the working directory, in this order. */
+export const CONFIG_FILES = [
+  'sse-chaos.config.ts',
+  'sse-chaos.config.mts',
+  'sse-chaos.config.cts',
+  'sse-chaos.config.js',
+  'sse-chaos.config.mjs',
+  'sse-chaos.config.cjs',
+] as const;
+
+export const DEFAULT_CONFIG_FILE = CONFIG_FILES[0];
+
+/** The first of CONFIG_FILES present in `dir`, or undefined. */
+export function findConfigFile(dir = process.cwd()): string | undefined {
+  return CONFIG_FILES.map((name) => resolve(dir, name)).find((path) => existsSync(path));
+}
+
+async function importConfig(path: string, shown: string): Promise<unknown> {
+  // fsCache off: no transpile cache left behind in node_modules/.cache or the temp dir.
+  const jiti = createJiti(import.meta.url, { fsCache: false, moduleCache: false });
+  let mod: unknown;
+  try {
+    mod = await jiti.import(path);
+  } catch (err) {
+    if (err instanceof ScenarioConfigError || err instanceof TopologyConfigError) throw err;
+    throw new ScenarioConfigError(`cannot load config file ${shown}: ${(err as Error).message}`);
+  }
+  const m = (mod ?? {}) as Record<string, unknown>;
+  // A CommonJS `exports.config = ...` also shows up as `default.config` (jiti's interop default).
+  const cjsNamed =
+    m.config !== undefined && (m.default as Record<string, unknown> | undefined)?.config === m.config;
+  const value = cjsNamed ? m.config : (m.default ?? m.config);
+  if (value === undefined) {
+    throw new ScenarioConfigError(
+      `config file ${shown} has no default export (use export default defineConfig({...}), or module.exports = defineConfig({...}))`,
+    );
+  }
+  return value;
+}
+
+/** A `target` given as a file path (relative to the config file) or `zoo:NAME`, as a spec. */
+async function resolveTarget(config: Config, configDir: string): Promise<Config> {
+  if (typeof config.target !== 'string') return config;
+  const spec: TargetSpec =
+    zooTarget(config.target) ?? (await loadTargetFile(resolve(configDir, config.target)));
+  return { ...config, target: spec };
+}
 
 /**
- * Loads a config file (its default export, or a `config` export). With no explicit path, a missing
- * ./sse-chaos.config.ts means "no config"; an explicit path that is missing is an error.
+ * Loads a config file (its default export, or a `config` export). With no explicit path, the first
+ * of CONFIG_FILES in the working directory, and none means "no config"; an explicit path that is
+ * missing is an error.
  */
 export async function loadConfig(file?: string): Promise<Config | undefined> {
-  const path = resolve(file ?? DEFAULT_CONFIG_FILE);
-  if (!existsSync(path)) {
+  const path = file ? resolve(file) : findConfigFile();
+  if (!path || !existsSync(path)) {
     if (file) throw new ScenarioConfigError(`config file ${file} does not exist`);
     return undefined;
   }
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
-  } catch (err) {
-    if (err instanceof ScenarioConfigError) throw err;
-    throw new ScenarioConfigError(
-      `cannot load config file ${file ?? DEFAULT_CONFIG_FILE}: ${(err as Error).message}`,
-    );
-  }
-  const value = mod.default ?? mod.config;
-  if (value === undefined) {
-    throw new ScenarioConfigError(
-      `config file ${file ?? DEFAULT_CONFIG_FILE} has no default export (use export default defineConfig({...}))`,
-    );
-  }
+  const shown = file ?? (relative(process.cwd(), path) || path);
+  const value = await importConfig(path, shown);
   const c = value as Partial<Config>;
-  return typeof c.source === 'string' ? (value as Config) : parseConfig(value, file ?? DEFAULT_CONFIG_FILE);
+  const config = typeof c.source === 'string' ? (value as Config) : parseConfig(value, shown);
+  return resolveTarget(config, dirname(path));
 }

@@ -3,7 +3,7 @@
  * part of the fleet), watchdog and backoff, all from the plan; the run nonce so other runs' events
  * are told apart.
  */
-import { createFleet, type Fleet } from '../client/fleet.ts';
+import { createFleet, laneOf, type Fleet } from '../client/fleet.ts';
 import type { RunClock } from '../history/clock.ts';
 import type { History } from '../history/store.ts';
 import type { Topology } from '../topology/topology.ts';
@@ -30,7 +30,8 @@ export async function startFleetFor(
     laneBFraction: plan.edgeBFraction,
     rampMs: plan.rampMs,
     browserFraction: plan.browserFraction,
-    topics: plan.topics,
+    topics: (i) =>
+      laneOf(i, plan.count, plan.edgeBFraction) === 'edge-b' ? plan.fractionTopics : plan.topics,
     history,
     clock,
     seed: o.seed,

@@ -90,7 +90,25 @@ export function skippedResult(plan: RunPlan): ScenarioResult {
   };
 }
 
-export function judge(plan: RunPlan, run: RunRecord): ScenarioResult {
+/**
+ * The history in time order. Recorders append in causal order per subscriber, but a real browser's
+ * records reach the history up to a second late; a stable sort by time restores one timeline
+ * without reordering any subscriber's own records (their times never go backwards).
+ */
+export function inTimeOrder(records: readonly HistoryRecord[]): readonly HistoryRecord[] {
+  for (let i = 1; i < records.length; i++) {
+    if (records[i]!.t < records[i - 1]!.t) {
+      return records
+        .map((r, k) => [r, k] as const)
+        .sort((a, b) => a[0].t - b[0].t || a[1] - b[1])
+        .map(([r]) => r);
+    }
+  }
+  return records;
+}
+
+export function judge(plan: RunPlan, raw: RunRecord): ScenarioResult {
+  const run = { ...raw, records: inTimeOrder(raw.records) };
   const base = basis(plan, run);
   if (run.error !== undefined) {
     return { ...base, verdict: 'error', asExpected: false, error: run.error, slos: [], measurements: {} };

@@ -61,6 +61,8 @@ export interface FleetPlan {
   edgeBFraction: number;
   rampMs: number;
   topics: string[];
+  /** Topics of the subscribers on edge-b (the faulted fraction). */
+  fractionTopics: string[];
   /** The idle watchdog: silence this long ends a stream (declared heartbeat x multiple). */
   watchdogMs: number;
   backoff: { baseMs: number; capMs: number };
@@ -70,6 +72,7 @@ export interface WorkloadPlan {
   ratePerSec: number;
   durationMs: number;
   payloadBytes: number;
+  payloadBytesByTopic: Record<string, number>;
   topics: string[];
   publishers: number;
   pauses: Pause[];
@@ -203,6 +206,7 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
     edgeBFraction: s.edgeBFraction,
     rampMs: s.fleet.rampMs,
     topics: s.fleet.topics ?? [...s.workload.topics],
+    fractionTopics: s.fleet.fractionTopics ?? s.fleet.topics ?? [...s.workload.topics],
     watchdogMs: d.heartbeatMs * s.fleet.watchdogMultiple,
     backoff: { baseMs: s.fleet.backoff.baseMs, capMs: s.fleet.backoff.capMs },
   };
@@ -236,6 +240,7 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
     ratePerSec,
     durationMs,
     payloadBytes: s.workload.payloadBytes,
+    payloadBytesByTopic: { ...s.workload.payloadBytesByTopic },
     topics: [...s.workload.topics],
     publishers,
     pauses,

@@ -119,6 +119,8 @@ export const scenarioSchema = z
         ratePerSec: positive().default(D.workload.ratePerSec),
         durationMs: positive().default(D.workload.durationMs),
         payloadBytes: nonNegative().default(D.workload.payloadBytes),
+        /** Payload size per topic, over `payloadBytes` (e.g. a bulk topic of large snapshots). */
+        payloadBytesByTopic: z.record(z.string(), nonNegative()).default({}),
         topics: z
           .array(z.string().min(1))
           .min(1)
@@ -146,6 +148,8 @@ export const scenarioSchema = z
           .prefault({}),
         /** Topics each subscriber subscribes to (default: all workload topics). */
         topics: z.array(z.string().min(1)).min(1).optional(),
+        /** Topics of the fraction of the fleet a fault targets (edge-b); default: `topics`. */
+        fractionTopics: z.array(z.string().min(1)).min(1).optional(),
       })
       .prefault({}),
     faults: z.array(faultSchema).default([]),

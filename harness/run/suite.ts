@@ -4,6 +4,7 @@
  * starts, so a bad override or expectation fails in a second, not after minutes.
  */
 import { readFileSync } from 'node:fs';
+import { packageFile } from '../package-layout.ts';
 import type { Results, ScenarioResult } from '../results/results.ts';
 import { inSpan, startTracing } from '../telemetry/tracing.ts';
 import type { ComponentVersions } from '../topology/topology.ts';
@@ -27,7 +28,7 @@ export interface SuiteOutcome {
 
 export function toolVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as {
       version?: string;
     };
     return pkg.version ?? '0.0.0';

@@ -175,6 +175,12 @@ export function defaultSlos(ctx: CheckContext, budgets: SloBudgets): SloSpec[] {
               `a connected client, typically a slow client whose socket was backed up. Queue them (bounded), or cut ` +
               `the slow client so it reconnects and is replayed; never skip silently.`,
           );
+        if (n(m, 'delivery.silentGaps.heldBack') > 0)
+          parts.push(
+            `${v(m, 'delivery.silentGaps.heldBack')} were published on open streams that then delivered nothing ` +
+              `more: something held them back (a buffering proxy, a compressor that never flushed, a stuck stream). ` +
+              `${compressionNote(m)}`,
+          );
         if (n(m, 'delivery.silentGaps.atSetup') > 0)
           parts.push(
             `${v(m, 'delivery.silentGaps.atSetup')} were published while a stream was being set up and never sent on ` +

@@ -1,25 +1,16 @@
 /**
- * Locates the external binaries the local runtime needs, in the same order as scripts/setup.mjs, so
- * a missing binary fails early with the one command that fixes it.
+ * Locates the external binaries the local runtime needs, in the same order as `sse-chaos install`
+ * looks for them, so a missing binary fails early with the one command that fixes it.
  */
 import { accessSync, constants } from 'node:fs';
 import { execFile } from 'node:child_process';
-import { delimiter, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, join } from 'node:path';
 import { InfrastructureError } from './errors.ts';
+import { TOXIPROXY_VERSION, cachedToxiproxy } from './tool-cache.ts';
 
-/** The project root (two levels above this file). */
-export const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export { TOXIPROXY_VERSION } from './tool-cache.ts';
 
-/** The project-local tools folder setup.mjs installs into (SSE_CHAOS_TOOLS_DIR overrides it). */
-export function toolsBin(env = process.env): string {
-  return join(resolve(env.SSE_CHAOS_TOOLS_DIR || join(projectRoot, '.tools')), 'bin');
-}
-
-/** The toxiproxy version the harness is pinned to (the fault semantics in harness/faults are written against it). */
-export const TOXIPROXY_VERSION = '2.12.0';
-
-function isExecutable(path: string): boolean {
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;
@@ -37,7 +28,8 @@ export function onPath(name: string, pathEnv = process.env.PATH ?? ''): string[]
     .filter(isExecutable);
 }
 
-function run(file: string, args: string[]): Promise<string> {
+/** Runs `file args` and resolves with its combined output (never rejects; 5 s timeout). */
+export function run(file: string, args: string[]): Promise<string> {
   return new Promise((resolvePromise) => {
     execFile(file, args, { timeout: 5_000 }, (_err, stdout, stderr) => resolvePromise(`${stdout}${stderr}`));
   });
@@ -53,7 +45,11 @@ export function parseToxiproxyVersion(output: string): string | undefined {
   return /(\d+\.\d+\.\d+)/.exec(output)?.[1];
 }
 
-const hint = 'Run `node scripts/setup.mjs` (it installs or explains how to install it).';
+/** The one command that provides each binary (it installs, or prints the system command that does). */
+export const INSTALL_COMMAND = {
+  nginx: 'npx sse-chaos install --with-deps',
+  toxiproxy: 'npx sse-chaos install',
+} as const;
 
 /** Absolute path of nginx: SSE_CHAOS_NGINX, then PATH, then /usr/sbin/nginx. */
 export function locateNginx(env = process.env): string {
@@ -64,20 +60,21 @@ export function locateNginx(env = process.env): string {
     '/usr/local/sbin/nginx',
   ];
   const found = candidates.find((c): c is string => !!c && isExecutable(c));
-  if (!found) throw new InfrastructureError('nginx', `nginx was not found on PATH nor in /usr/sbin. ${hint}`);
+  if (!found)
+    throw new InfrastructureError(
+      'nginx',
+      `nginx was not found (SSE_CHAOS_NGINX, PATH, /usr/sbin). Run \`${INSTALL_COMMAND.nginx}\` ` +
+        '(it installs nginx with the system package manager, or prints the command that does).',
+    );
   return found;
 }
 
 /**
- * Absolute path of toxiproxy-server v2.12.0: SSE_CHAOS_TOXIPROXY, then PATH, then .tools/bin. A
+ * Absolute path of toxiproxy-server v2.12.0: SSE_CHAOS_TOXIPROXY, then PATH, then the cache. A
  * PATH binary of another version is skipped (toxic semantics changed between releases).
  */
 export async function locateToxiproxy(env = process.env): Promise<{ path: string; version: string }> {
-  const candidates = [
-    env.SSE_CHAOS_TOXIPROXY,
-    ...onPath('toxiproxy-server', env.PATH),
-    join(toolsBin(env), 'toxiproxy-server'),
-  ];
+  const candidates = [env.SSE_CHAOS_TOXIPROXY, ...onPath('toxiproxy-server', env.PATH), cachedToxiproxy(env)];
   const seen: string[] = [];
   for (const c of candidates) {
     if (!c || !isExecutable(c)) continue;
@@ -88,7 +85,8 @@ export async function locateToxiproxy(env = process.env): Promise<{ path: string
   const others = seen.length ? ` Found only: ${seen.join(', ')}.` : '';
   throw new InfrastructureError(
     'toxiproxy',
-    `toxiproxy-server v${TOXIPROXY_VERSION} was not found.${others} ${hint}`,
+    `toxiproxy-server v${TOXIPROXY_VERSION} was not found (SSE_CHAOS_TOXIPROXY, PATH, ${cachedToxiproxy(env)}).${others} ` +
+      `Run \`${INSTALL_COMMAND.toxiproxy}\` (it builds it into the per-user cache with Go >= 1.23).`,
   );
 }
 

@@ -1,37 +1,69 @@
 /**
- * The containers runtime (testcontainers 11): toxiproxy and nginx in containers on one network, the
- * target as a host process reached through `exposeHostPorts` (one SSH-tunnel hop more than local:
- * keep it in mind for latency baselines). Only "how a component starts" differs from local: the
- * rendered config, the proxy legs, the readiness probes and target control are the shared ones.
+ * The containers runtime (testcontainers 11): toxiproxy and nginx in containers on one network per
+ * run; the target either as a container too (the reference server's image: the default for the
+ * reference server) or as a host process reached through a per-run SSH tunnel (a user's command or
+ * URL target, or SSE_CHAOS_CONTAINER_TARGET=host; one hop more: keep it in mind for latency
+ * baselines). Only "how a component starts" differs from local: the rendered config, the proxy legs,
+ * the readiness probes and target control are the shared ones.
  *
- * Needs a Docker engine; CI (GitHub Actions ubuntu runners) has one. Not exercised on machines without.
+ * Images are the official ones where a registry answers, else built on this machine (provision.ts);
+ * missing images are built before the stack starts. Ryuk is off (its image needs a registry): every
+ * container and the network carry the run's labels and are removed on stop, by the sweeper if this
+ * process dies, and by the stale sweep at the next start (sweep.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
-import type { Leg } from '../history/records.ts';
-import type { NginxControl, Topology } from './topology.ts';
+import { Toxiproxy } from 'toxiproxy-node-client';
+import type { TargetControl, Topology } from './topology.ts';
 import { parseNginxVersion, parseToxiproxyVersion } from './binaries.ts';
-import { InfrastructureError } from './errors.ts';
+import { InfrastructureError, TopologyConfigError } from './errors.ts';
 import { guardDir, releaseDir } from './guardian.ts';
 import type { StartOptions } from './local.ts';
 import { renderNginxConfig, type ProfileParams } from './nginx-profiles.ts';
 import { CONTAINER_PORTS, containerPlacement } from './container-layout.ts';
-import { liveWorkers, waitForGeneration, workersRetired } from './nginx-probe.ts';
-import { createLeg, setLegEnabled } from './proxies.ts';
-import { httpGet, tail, waitUntil } from './readiness.ts';
+import { nginxControl } from './nginx-control.ts';
+import { waitForGeneration } from './nginx-probe.ts';
+import { Owner } from './owner.ts';
+import { createLeg } from './proxies.ts';
+import { httpGet, tail } from './readiness.ts';
 import { startLocalTarget } from './target-local.ts';
-import { targetEndpoints } from './target.ts';
+import { targetEndpoints, type TargetSpec } from './target.ts';
+import { HOST_ALIAS, startHostTunnel } from './containers/host-tunnel.ts';
+import { dockerClient, endpointOf, type Docker } from './containers/image-store.ts';
+import { newRunId, runLabels } from './containers/labels.ts';
+import { ensureImages, planImages } from './containers/provision.ts';
+import type { StackImage } from './containers/recipes.ts';
+import { withPortRetry } from './containers/port-retry.ts';
+import { guardRun, releaseRun, sweepRun, sweepStale } from './containers/sweep.ts';
+import { startContainerTarget } from './containers/target-container.ts';
+import { loadTestcontainers } from './containers/testcontainers-env.ts';
 
-/** Pinned images: the toxiproxy release the harness is written for, and Debian 12's nginx version. */
-export const TOXIPROXY_IMAGE = 'ghcr.io/shopify/toxiproxy:2.12.0';
-export const NGINX_IMAGE = 'nginx:1.22.1-alpine';
+export { OFFICIAL_IMAGES } from './containers/recipes.ts';
 
 const PORTS = CONTAINER_PORTS;
 const placement = containerPlacement;
 const CONF = '/etc/sse-chaos/nginx.conf';
+/** The command that makes the engine and the images ready (the fix we print). */
+export const PROVISION_COMMAND = 'npx tsx scripts/containers.ts --start-engine';
+
+export type TargetPlacement = 'container' | 'host';
+
+/** Where the target runs: SSE_CHAOS_CONTAINER_TARGET=container|host; only the reference server has an image. */
+export function targetPlacement(spec: TargetSpec, env = process.env): TargetPlacement {
+  const v = env.SSE_CHAOS_CONTAINER_TARGET?.trim();
+  if (v && v !== 'container' && v !== 'host')
+    throw new TopologyConfigError(`SSE_CHAOS_CONTAINER_TARGET must be container or host; got "${v}"`);
+  if (spec.kind !== 'reference') {
+    if (v === 'container')
+      throw new TopologyConfigError(
+        `SSE_CHAOS_CONTAINER_TARGET=container needs the reference server; a "${spec.kind}" target runs on the host`,
+      );
+    return 'host';
+  }
+  return v === 'host' ? 'host' : 'container';
+}
 
 function collect(into: { text: string }): (stream: Readable) => void {
   return (stream) => {
@@ -51,98 +83,189 @@ async function step<T>(
   try {
     return await run();
   } catch (err) {
-    if (err instanceof InfrastructureError) throw err;
+    if (err instanceof InfrastructureError || err instanceof TopologyConfigError) throw err;
     throw new InfrastructureError(component, `${what}: ${(err as Error).message}`, tail(log()), {
       cause: err,
     });
   }
 }
 
+/** The engine, or an InfrastructureError that says how to get one. */
+async function engine(): Promise<Docker> {
+  try {
+    return await dockerClient();
+  } catch (err) {
+    throw new InfrastructureError(
+      'docker',
+      `no container engine answers (${(err as Error).message.split('\n')[0]}). Fix: ${PROVISION_COMMAND}`,
+      '',
+      { cause: err },
+    );
+  }
+}
+
+/** The images for `want`, built or pulled now when missing; an InfrastructureError with the fix otherwise. */
+async function images(docker: Docker, want: StackImage[]): Promise<Record<StackImage, string>> {
+  const plan = await step(
+    'docker',
+    'checking the images',
+    () => '',
+    () => planImages(docker, { want }),
+  );
+  if (!plan.missing.length) return plan.refs;
+  if (plan.problem)
+    throw new InfrastructureError(
+      'docker',
+      `images missing (${plan.missing.join(', ')}) and they cannot be made here: ${plan.problem}. Fix: ${PROVISION_COMMAND}`,
+    );
+  const log = (line: string) => process.stderr.write(`sse-chaos containers: ${line}\n`);
+  log(
+    `images missing (${plan.missing.join(', ')}): ${plan.source === 'local' ? 'building them (once)' : 'pulling them'}`,
+  );
+  const result = await step(
+    'docker',
+    'provisioning the images',
+    () => '',
+    () => ensureImages({ docker, want, log }),
+  );
+  return result.plan.refs;
+}
+
 export async function startContainersTopology(options: StartOptions): Promise<Topology> {
   const { profile, profileParams, target, signal } = options;
-  const { GenericContainer, Network, TestContainers, Wait } = await import('testcontainers');
-  const cleanups: Array<() => Promise<unknown>> = [];
-  const runCleanups = async (): Promise<void> => {
-    for (const c of cleanups.reverse()) await c().catch(() => {});
-    cleanups.length = 0;
-  };
+  const where = targetPlacement(target);
+  const { GenericContainer, Wait } = await loadTestcontainers();
+  const docker = await engine();
+  const endpoint = endpointOf(docker);
+  if (endpoint) await sweepStale(endpoint).catch(() => {}); // Leftovers of dead owners; never blocks a run.
+  const refs = await images(docker, ['toxiproxy', 'nginx', where === 'container' ? 'server' : 'sshd']);
+
+  const runId = newRunId();
+  const labels = (role: string) => runLabels(runId, role);
+  const owner = new Owner();
   const toxiLog = { text: '' };
   const nginxLog = { text: '' };
+  const checkAbort = (): void => {
+    if (signal?.aborted) throw new InfrastructureError('topology', 'start aborted');
+  };
   try {
-    const workDir = await mkdtemp(join(tmpdir(), 'sse-chaos-target-'));
-    guardDir(workDir);
-    cleanups.push(async () => {
-      await rm(workDir, { recursive: true, force: true });
-      releaseDir(workDir);
-    });
-
-    // The target runs on the host (same code as local); containers reach it through the tunnel.
-    const tgt = await startLocalTarget(target, { workDir, signal });
-    cleanups.push(tgt.stop);
-    const targetUrl = new URL(tgt.baseUrl);
-    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(targetUrl.hostname);
-    const targetPort = Number(targetUrl.port || 80);
-    if (loopback)
-      await step(
-        'docker',
-        'exposeHostPorts',
-        () => '',
-        () => TestContainers.exposeHostPorts(targetPort),
-      );
-    const originUpstream = loopback ? `host.testcontainers.internal:${targetPort}` : tgt.address;
-
-    const network = await step(
+    // Registered before anything exists: whatever this run creates is swept if we die from here on.
+    if (endpoint) {
+      guardRun(runId, endpoint);
+      owner.own(async () => releaseRun(runId));
+      owner.own(() => sweepRun(runId, endpoint));
+    }
+    const networkName = `sse-chaos-${runId}`;
+    await step(
       'docker',
       'creating the network',
       () => '',
-      () => new Network().start(),
+      () => docker.createNetwork({ Name: networkName, CheckDuplicate: true, Labels: labels('network') }),
     );
-    cleanups.push(() => network.stop());
+    checkAbort();
+
+    // The target: a container on the network, or a host process behind the tunnel.
+    let tgt: { baseUrl: string; upstream: string; control: TargetControl };
+    if (where === 'container' && target.kind === 'reference') {
+      const t = await step(
+        'target',
+        `starting ${refs.server}`,
+        () => '',
+        () =>
+          withPortRetry(() =>
+            startContainerTarget({
+              docker,
+              image: refs.server,
+              network: networkName,
+              labels: labels('target'),
+              options: target.options,
+              signal,
+            }),
+          ),
+      );
+      owner.own(t.stop);
+      tgt = t;
+    } else {
+      const workDir = await mkdtemp(join(tmpdir(), 'sse-chaos-target-'));
+      guardDir(workDir);
+      owner.own(async () => {
+        await rm(workDir, { recursive: true, force: true });
+        releaseDir(workDir);
+      });
+      const local = await startLocalTarget(target, { workDir, signal });
+      owner.own(local.stop);
+      const url = new URL(local.baseUrl);
+      let upstream = local.address;
+      if (['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+        const port = Number(url.port || 80);
+        const tunnel = await step(
+          'docker',
+          `starting the host tunnel (${refs.sshd})`,
+          () => '',
+          () => startHostTunnel({ image: refs.sshd, network: networkName, labels: labels('sshd') }),
+        );
+        owner.own(tunnel.close);
+        await step(
+          'docker',
+          `tunnelling host port ${port}`,
+          () => '',
+          () => tunnel.expose(port),
+        );
+        upstream = `${HOST_ALIAS}:${port}`;
+      }
+      tgt = { baseUrl: local.baseUrl, upstream, control: local.control };
+    }
+    checkAbort();
 
     const toxiC = await step(
       'toxiproxy',
-      `starting ${TOXIPROXY_IMAGE}`,
+      `starting ${refs.toxiproxy}`,
       () => toxiLog.text,
       () =>
-        new GenericContainer(TOXIPROXY_IMAGE)
-          .withNetwork(network)
-          .withNetworkAliases('toxiproxy')
-          .withExposedPorts(PORTS.api, PORTS.edge, PORTS['edge-b'], PORTS.origin)
-          .withLogConsumer(collect(toxiLog))
-          // The image has no shell: port and exec based waits fail; the API answers when it is up.
-          .withWaitStrategy(Wait.forHttp('/version', PORTS.api))
-          .start(),
+        withPortRetry(() =>
+          new GenericContainer(refs.toxiproxy)
+            .withNetworkMode(networkName)
+            .withNetworkAliases('toxiproxy')
+            .withExposedPorts(PORTS.api, PORTS.edge, PORTS['edge-b'])
+            .withLabels(labels('toxiproxy'))
+            .withLogConsumer(collect(toxiLog))
+            // The official image has no shell: port and exec based waits fail; the API answers when it is up.
+            .withWaitStrategy(Wait.forHttp('/version', PORTS.api))
+            .start(),
+        ),
     );
-    cleanups.push(() => toxiC.stop());
+    owner.own(() => toxiC.stop());
     const host = toxiC.getHost();
     const api = `http://${host}:${toxiC.getMappedPort(PORTS.api)}`;
     const client = new Toxiproxy(api);
-    const origin = await createLeg(client, 'origin', `0.0.0.0:${PORTS.origin}`, originUpstream);
+    await createLeg(client, 'origin', `0.0.0.0:${PORTS.origin}`, tgt.upstream);
+    checkAbort();
 
-    let generation = 1;
-    let currentProfile = profile;
-    let currentParams: ProfileParams | undefined = profileParams;
+    const generation = 1;
     const render = (p: string, g: number, params: ProfileParams | undefined): string =>
       renderNginxConfig(p, { placement, params, generation: g });
-    let config = render(profile, generation, currentParams);
+    const config = render(profile, generation, profileParams);
 
     // toxiproxy (and its alias) must exist before nginx resolves its upstream at startup.
     const nginxC = await step(
       'nginx',
-      `starting ${NGINX_IMAGE}`,
+      `starting ${refs.nginx}`,
       () => nginxLog.text,
       () =>
-        new GenericContainer(NGINX_IMAGE)
-          .withNetwork(network)
-          .withNetworkAliases('nginx')
-          .withExposedPorts(PORTS.nginx)
-          .withCopyContentToContainer([{ content: config, target: CONF }])
-          .withCommand(['nginx', '-c', CONF, '-g', 'daemon off;'])
-          .withLogConsumer(collect(nginxLog))
-          .withWaitStrategy(Wait.forHttp('/__sse_chaos/nginx', PORTS.nginx))
-          .start(),
+        withPortRetry(() =>
+          new GenericContainer(refs.nginx)
+            .withNetworkMode(networkName)
+            .withNetworkAliases('nginx')
+            .withExposedPorts(PORTS.nginx)
+            .withLabels(labels('nginx'))
+            .withCopyContentToContainer([{ content: config, target: CONF }])
+            .withCommand(['nginx', '-c', CONF, '-g', 'daemon off;'])
+            .withLogConsumer(collect(nginxLog))
+            .withWaitStrategy(Wait.forHttp('/__sse_chaos/nginx', PORTS.nginx))
+            .start(),
+        ),
     );
-    cleanups.push(() => nginxC.stop());
+    owner.own(() => nginxC.stop());
     const nginxAddress = `${nginxC.getHost()}:${nginxC.getMappedPort(PORTS.nginx)}`;
     await waitForGeneration({
       address: nginxAddress,
@@ -152,64 +275,30 @@ export async function startContainersTopology(options: StartOptions): Promise<To
       signal,
     });
 
-    const [edge, edgeB] = await Promise.all([
+    await Promise.all([
       createLeg(client, 'edge', `0.0.0.0:${PORTS.edge}`, `nginx:${PORTS.nginx}`),
       createLeg(client, 'edge-b', `0.0.0.0:${PORTS['edge-b']}`, `nginx:${PORTS.nginx}`),
     ]);
-    const proxies: Record<Leg, Proxy> = { edge, 'edge-b': edgeB, origin };
 
     const nginxVersionOut = await nginxC.exec(['nginx', '-v']);
     const toxiVersion = await httpGet(`${api}/version`);
 
-    const nginxControl: NginxControl = {
-      get profile() {
-        return currentProfile;
+    const nginx = nginxControl(
+      {
+        address: nginxAddress,
+        writeConfig: (text) => nginxC.copyContentToContainer([{ content: text, target: CONF }]),
+        testConfig: async () => {
+          const test = await nginxC.exec(['nginx', '-t', '-q', '-c', CONF]);
+          return test.exitCode === 0 ? undefined : test.output;
+        },
+        signalReload: async () => void (await nginxC.exec(['nginx', '-c', CONF, '-s', 'reload'])),
+        signalQuit: async () => void (await nginxC.exec(['nginx', '-c', CONF, '-s', 'quit'])),
+        errorLog: async () => nginxLog.text,
       },
-      get config() {
-        return config;
-      },
-      async reload(next: string, nextParams?: ProfileParams) {
-        const params = nextParams ?? currentParams;
-        const rendered = render(next, generation + 1, params);
-        await nginxC.copyContentToContainer([{ content: rendered, target: CONF }]);
-        const test = await nginxC.exec(['nginx', '-t', '-q', '-c', CONF]);
-        if (test.exitCode !== 0) {
-          await nginxC.copyContentToContainer([{ content: config, target: CONF }]);
-          throw new InfrastructureError(
-            'nginx',
-            `profile "${next}" does not pass nginx -t; kept "${currentProfile}"`,
-            test.output,
-          );
-        }
-        generation += 1;
-        const oldWorkers = liveWorkers(nginxLog.text);
-        await nginxC.exec(['nginx', '-c', CONF, '-s', 'reload']);
-        await waitForGeneration({
-          address: nginxAddress,
-          profile: next,
-          generation,
-          logTail: () => nginxLog.text,
-        });
-        // Same as local: resolve only once old workers stopped accepting new connections.
-        await waitUntil({
-          component: 'nginx',
-          what: 'the old workers stop accepting after the reload',
-          check: async () => workersRetired(nginxLog.text, oldWorkers),
-          logTail: () => nginxLog.text,
-          timeoutMs: 10_000,
-        });
-        currentProfile = next;
-        currentParams = params;
-        config = rendered;
-      },
-      async quit() {
-        await nginxC.exec(['nginx', '-c', CONF, '-s', 'quit']);
-      },
-      errorLog: async () => nginxLog.text,
-    };
+      { profile, params: profileParams, config, generation, render },
+    );
 
     const ends = targetEndpoints(target);
-    let stopped: Promise<void> | undefined;
     return {
       runtime: 'containers',
       urls: {
@@ -222,21 +311,19 @@ export async function startContainersTopology(options: StartOptions): Promise<To
         toxiproxyApi: api,
       },
       versions: {
-        nginx: parseNginxVersion(nginxVersionOut.output) ?? NGINX_IMAGE,
+        nginx: parseNginxVersion(nginxVersionOut.output) ?? refs.nginx,
         toxiproxy: parseToxiproxyVersion(toxiVersion.body) ?? 'unknown',
         node: process.version,
         runtime: 'containers',
       },
-      toxiproxy: client,
-      proxy: (leg) => proxies[leg],
-      setLegEnabled: (leg, enabled) => setLegEnabled(client, leg, enabled),
-      nginx: nginxControl,
+      nginx,
       target: tgt.control,
       logs: async () => ({ nginxError: nginxLog.text, toxiproxy: toxiLog.text, target: tgt.control.logs() }),
-      stop: () => (stopped ??= runCleanups()),
+      processes: () => [],
+      stop: () => owner.stop(),
     };
   } catch (err) {
-    await runCleanups();
+    await owner.stop();
     throw err;
   }
 }

@@ -7,8 +7,8 @@
  *   pipe closes: that covers the parent being SIGKILLed or crashing natively.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
+import { packageFile } from '../package-layout.ts';
 
 const groups = new Set<number>();
 let guardian: ChildProcess | undefined;
@@ -21,7 +21,7 @@ function send(line: string): void {
 
 function ensureGuardian(): void {
   if (guardian && guardian.exitCode === null && guardian.signalCode === null) return;
-  guardian = spawn(process.execPath, [fileURLToPath(new URL('./guardian.mjs', import.meta.url))], {
+  guardian = spawn(process.execPath, [packageFile('harness', 'topology', 'guardian.mjs')], {
     detached: true,
     stdio: ['pipe', 'ignore', 'ignore'],
   });

@@ -6,15 +6,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Proxy } from 'toxiproxy-node-client';
-import type { Leg } from '../history/records.ts';
 import type { Topology } from './topology.ts';
 import { locateNginx, locateToxiproxy, nginxVersion } from './binaries.ts';
 import { InfrastructureError } from './errors.ts';
 import { guardDir, releaseDir } from './guardian.ts';
 import { startLocalNginx } from './nginx-local.ts';
 import type { ProfileParams } from './nginx-profiles.ts';
-import { PLACEHOLDER_UPSTREAM, createLeg, setLegEnabled, setLegUpstream } from './proxies.ts';
+import { Owner } from './owner.ts';
+import { PLACEHOLDER_UPSTREAM, createLeg, setLegUpstream } from './proxies.ts';
 import { startLocalTarget } from './target-local.ts';
 import { startLocalToxiproxy } from './toxiproxy-local.ts';
 import { targetEndpoints, type TargetSpec } from './target.ts';
@@ -26,29 +25,17 @@ export interface StartOptions {
   signal?: AbortSignal;
 }
 
-/** Owns cleanups in reverse start order; `run()` never throws. */
-class Cleanups {
-  private readonly steps: Array<() => Promise<void>> = [];
-  add(step: () => Promise<void>): void {
-    this.steps.push(step);
-  }
-  async run(): Promise<void> {
-    for (const step of this.steps.reverse()) await step().catch(() => {});
-    this.steps.length = 0;
-  }
-}
-
 export async function startLocalTopology(options: StartOptions): Promise<Topology> {
   const { profile, profileParams, target, signal } = options;
   const nginxBinary = locateNginx();
-  const cleanups = new Cleanups();
+  const owner = new Owner();
   const checkAbort = (): void => {
     if (signal?.aborted) throw new InfrastructureError('topology', 'start aborted');
   };
   try {
     const workDir = await mkdtemp(join(tmpdir(), 'sse-chaos-target-'));
     guardDir(workDir);
-    cleanups.add(async () => {
+    owner.own(async () => {
       await rm(workDir, { recursive: true, force: true });
       releaseDir(workDir);
     });
@@ -58,7 +45,7 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
     const infra = (async () => {
       const bin = await locateToxiproxy();
       const toxi = await startLocalToxiproxy(bin.path, signal);
-      cleanups.add(() => toxi.process.stop(1_000).then(() => {}));
+      owner.own(() => toxi.process.stop(1_000).then(() => {}));
       const originLeg = await createLeg(toxi.client, 'origin', '127.0.0.1:0', PLACEHOLDER_UPSTREAM);
       checkAbort();
       const nginx = await startLocalNginx({
@@ -68,7 +55,7 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
         upstream: originLeg.listen,
         signal,
       });
-      cleanups.add(nginx.stop);
+      owner.own(nginx.stop);
       checkAbort();
       const [edge, edgeB] = await Promise.all([
         createLeg(toxi.client, 'edge', '127.0.0.1:0', nginx.address),
@@ -77,7 +64,7 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
       return { toxi: { ...toxi, version: bin.version }, nginx, edge, edgeB };
     })();
     const targetStart = startLocalTarget(target, { workDir, signal }).then((started) => {
-      cleanups.add(started.stop);
+      owner.own(started.stop);
       return started;
     });
     // allSettled, not all: a failure must not run the cleanups while the other branch still starts things.
@@ -91,11 +78,9 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
     const tgt = (targetResult as PromiseFulfilledResult<Awaited<typeof targetStart>>).value;
     const nginxVer = (versionResult as PromiseFulfilledResult<string>).value;
     checkAbort();
-    const origin = await setLegUpstream(toxi.client, 'origin', tgt.address);
+    await setLegUpstream(toxi.client, 'origin', tgt.address);
 
-    const proxies: Record<Leg, Proxy> = { edge, 'edge-b': edgeB, origin };
     const ends = targetEndpoints(target);
-    let stopped: Promise<void> | undefined;
     const topology: Topology = {
       runtime: 'local',
       urls: {
@@ -108,13 +93,6 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
         toxiproxyApi: toxi.api,
       },
       versions: { nginx: nginxVer, toxiproxy: toxi.version, node: process.version, runtime: 'local' },
-      toxiproxy: toxi.client,
-      proxy: (leg) => {
-        const p = proxies[leg];
-        if (!p) throw new Error(`unknown leg "${String(leg)}"; legs: edge, edge-b, origin`);
-        return p;
-      },
-      setLegEnabled: (leg, enabled) => setLegEnabled(toxi.client, leg, enabled),
       nginx: nginx.control,
       target: tgt.control,
       logs: async () => ({
@@ -130,11 +108,11 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
           ...(targetPid === undefined ? [] : [{ component: 'target', pid: targetPid }]),
         ];
       },
-      stop: () => (stopped ??= cleanups.run()),
+      stop: () => owner.stop(),
     };
     return topology;
   } catch (err) {
-    await cleanups.run();
+    await owner.stop();
     throw err;
   }
 }

@@ -9,11 +9,12 @@ import { execFile } from 'node:child_process';
 import type { NginxControl } from './topology.ts';
 import { InfrastructureError } from './errors.ts';
 import { guardDir, releaseDir } from './guardian.ts';
-import { spawnManaged, type ExitInfo, type ManagedProcess } from './managed-process.ts';
+import { spawnManaged, type ManagedProcess } from './managed-process.ts';
+import { nginxControl } from './nginx-control.ts';
 import { renderNginxConfig, type Placement, type ProfileParams } from './nginx-profiles.ts';
 import { freePort, looksLikePortClash } from './ports.ts';
-import { tail, waitUntil, withTimeout } from './readiness.ts';
-import { liveWorkers, waitForGeneration, workersRetired } from './nginx-probe.ts';
+import { tail } from './readiness.ts';
+import { waitForGeneration } from './nginx-probe.ts';
 
 export interface LocalNginxOptions {
   binary: string;
@@ -66,28 +67,31 @@ export async function startLocalNginx(options: LocalNginxOptions): Promise<Local
 
   let proc: ManagedProcess | undefined;
   let address = '';
-  let profile = options.profile;
-  let params = options.params;
-  let generation = 1;
+  const { profile, params } = options;
+  const generation = 1;
   let config = '';
-  const render = (p: string, g: number, listen: string): string =>
-    renderNginxConfig(p, {
-      placement: {
-        listen,
-        upstream,
-        pidPath: join(prefix, 'nginx.pid'),
-        errorLog: errorLogPath,
-        accessLog: join(prefix, 'logs', 'access.log'),
-        tempDir: join(prefix, 'temp'),
-      } satisfies Placement,
-      params,
-      generation: g,
-    });
+  const renderAt =
+    (listen: string) =>
+    (p: string, g: number, par: ProfileParams | undefined): string =>
+      renderNginxConfig(p, {
+        placement: {
+          listen,
+          upstream,
+          pidPath: join(prefix, 'nginx.pid'),
+          errorLog: errorLogPath,
+          accessLog: join(prefix, 'logs', 'access.log'),
+          tempDir: join(prefix, 'temp'),
+        } satisfies Placement,
+        params: par,
+        generation: g,
+      });
+  let render = renderAt('');
 
   try {
     for (let attempt = 1; ; attempt++) {
       address = `127.0.0.1:${await freePort()}`;
-      config = render(profile, generation, address);
+      render = renderAt(address);
+      config = render(profile, generation, params);
       await writeFile(confPath, config);
       proc = spawnManaged('nginx', binary, [
         '-p',
@@ -130,72 +134,18 @@ export async function startLocalNginx(options: LocalNginxOptions): Promise<Local
   }
   const master = proc;
 
-  const control: NginxControl = {
-    get profile() {
-      return profile;
+  const control = nginxControl(
+    {
+      address,
+      writeConfig: (text) => writeFile(confPath, text),
+      testConfig: () => configTest(binary, prefix, confPath),
+      signalReload: async () => void master.kill('SIGHUP'),
+      signalQuit: async () => void master.kill('SIGQUIT'),
+      errorLog: readErrorLog,
+      exited: master.exited,
     },
-    get config() {
-      return config;
-    },
-    async reload(next: string, nextParams?: ProfileParams) {
-      if (!master.running)
-        throw new InfrastructureError(
-          'nginx',
-          'cannot reload: nginx is not running',
-          tail(await readErrorLog()),
-        );
-      const previous = config;
-      const previousParams = params;
-      if (nextParams !== undefined) params = nextParams;
-      let rendered: string;
-      try {
-        rendered = render(next, generation + 1, address);
-      } catch (err) {
-        params = previousParams;
-        throw err;
-      }
-      await writeFile(confPath, rendered);
-      const problem = await configTest(binary, prefix, confPath);
-      if (problem) {
-        await writeFile(confPath, previous);
-        params = previousParams;
-        throw new InfrastructureError(
-          'nginx',
-          `profile "${next}" does not pass nginx -t; kept "${profile}"`,
-          problem,
-        );
-      }
-      generation += 1;
-      const oldWorkers = liveWorkers(await readErrorLog());
-      master.kill('SIGHUP');
-      await waitForGeneration({
-        address,
-        profile: next,
-        generation,
-        exited: master.exited,
-        logTail: () => lastErrorLog,
-      });
-      // New workers answer, but an old worker accepts new connections until it has read the
-      // shutdown order: wait for that too, so "reload resolved" means "every new stream is on it".
-      await waitUntil({
-        component: 'nginx',
-        what: `the old workers (${[...oldWorkers].join(', ')}) stop accepting after the reload`,
-        check: async () => workersRetired(await readErrorLog(), oldWorkers),
-        exited: master.exited,
-        logTail: () => lastErrorLog,
-        timeoutMs: 10_000,
-      });
-      profile = next;
-      config = rendered;
-    },
-    async quit() {
-      master.kill('SIGQUIT');
-      await Promise.resolve();
-    },
-    waitExit: (timeoutMs: number): Promise<ExitInfo | undefined> => withTimeout(master.exited, timeoutMs),
-    errorLog: readErrorLog,
-  };
-
+    { profile, params, config, generation, render },
+  );
   return {
     address,
     pid: master.pid,

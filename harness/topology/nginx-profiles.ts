@@ -11,6 +11,7 @@
  * shows its own symptom alone (limit-conn's 503 must reach the client to be seen).
  */
 import { readFileSync } from 'node:fs';
+import { packageFile } from '../package-layout.ts';
 import { TopologyConfigError } from './errors.ts';
 
 /** Knobs scenarios may turn. Everything has a default; timeouts follow the heartbeat. */
@@ -282,7 +283,7 @@ function resolveParams(params: ProfileParams = {}): Required<ProfileParams> {
   return out;
 }
 
-const templatePath = new URL('../../docker/nginx/nginx.conf.template', import.meta.url);
+const templatePath = packageFile('docker', 'nginx', 'nginx.conf.template');
 let cachedTemplate: string | undefined;
 
 /** The committed template (read once). */

@@ -52,7 +52,11 @@ export async function waitUntil(options: WaitOptions): Promise<void> {
   const { component, what, check, timeoutMs = 15_000, logTail = () => '', signal } = options;
   const deadline = Date.now() + timeoutMs;
   let died = false;
-  void options.exited?.then(() => (died = true));
+  let exit = '';
+  void options.exited?.then((info) => {
+    died = true;
+    exit = describeExit(info);
+  });
   let interval = 25;
   let lastError = '';
   for (;;) {
@@ -63,7 +67,7 @@ export async function waitUntil(options: WaitOptions): Promise<void> {
     } catch (err) {
       lastError = err instanceof Error ? err.message : String(err);
     }
-    if (died) throw new InfrastructureError(component, `exited before ${what}`, tail(logTail()));
+    if (died) throw new InfrastructureError(component, `exited${exit} before ${what}`, tail(logTail()));
     if (Date.now() >= deadline) {
       const why = lastError ? ` (last error: ${lastError})` : '';
       throw new InfrastructureError(
@@ -75,6 +79,15 @@ export async function waitUntil(options: WaitOptions): Promise<void> {
     await sleep(interval);
     interval = Math.min(interval * 2, 200);
   }
+}
+
+/** ` (exit code 1)`, ` (killed by SIGKILL)`, ` (it could not be started)` for a ManagedProcess exit. */
+function describeExit(info: unknown): string {
+  if (!info || typeof info !== 'object' || !('code' in info)) return '';
+  const { code, signal } = info as { code: number | null; signal: string | null };
+  if (typeof code === 'number') return ` (exit code ${code})`;
+  if (signal) return ` (killed by ${signal})`;
+  return ' (it could not be started: see the spawn error below)';
 }
 
 /** The last `lines` lines of a log. */

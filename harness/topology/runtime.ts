@@ -1,7 +1,10 @@
 /**
- * Runtime selection: `SSE_CHAOS_RUNTIME=local|containers|auto` (default auto: containers when a
- * Docker engine answers, else local). Detection is cheap: without a Docker socket or DOCKER_HOST we
- * never load testcontainers at all.
+ * Runtime selection: `SSE_CHAOS_RUNTIME=local|containers|auto` (default auto). `auto` picks
+ * containers only when an engine answers AND the images are present or can be made right now
+ * (pulled from a reachable registry, or built here: toxiproxy binary, mmdebstrap or a cached base);
+ * otherwise it prints why, in one line, and runs local. Detection is cheap: without a Docker socket
+ * or DOCKER_HOST we never load testcontainers at all. A forced `containers` that cannot work fails
+ * when the stack starts (exit 3) with the command that fixes it.
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -41,7 +44,8 @@ export async function dockerAvailable(env = process.env, timeoutMs = 3_000): Pro
     dockerSocketCandidates(env).some((p) => existsSync(p));
   if (!hint) return false;
   try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
+    const { loadTestcontainers } = await import('./containers/testcontainers-env.ts');
+    const { getContainerRuntimeClient } = await loadTestcontainers();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_r, reject) => {
       timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
@@ -57,8 +61,62 @@ export async function dockerAvailable(env = process.env, timeoutMs = 3_000): Pro
   }
 }
 
-/** The runtime to use for `choice`. */
-export async function resolveRuntime(choice: RuntimeChoice): Promise<RuntimeName> {
-  if (choice !== 'auto') return choice;
-  return (await dockerAvailable()) ? 'containers' : 'local';
+export interface RuntimeDecision {
+  runtime: RuntimeName;
+  /** For auto: why this runtime (one line). */
+  reason: string;
+}
+
+/** What `auto` looks at; tests replace it. */
+export interface RuntimeProbes {
+  engineAnswers(): Promise<boolean>;
+  /** Undefined when the images are present or can be made now; else why not. */
+  imagesProblem(): Promise<string | undefined>;
+}
+
+/** The fix printed when containers cannot run here. */
+export const CONTAINERS_FIX = 'npx tsx scripts/containers.ts --start-engine';
+
+async function imagesProblem(): Promise<string | undefined> {
+  const { dockerClient } = await import('./containers/image-store.ts');
+  const { planImages } = await import('./containers/provision.ts');
+  const plan = await planImages(await dockerClient());
+  if (!plan.missing.length) return undefined;
+  return plan.problem
+    ? `images missing (${plan.missing.join(', ')}) and not buildable: ${plan.problem}`
+    : undefined;
+}
+
+export const defaultProbes: RuntimeProbes = {
+  engineAnswers: () => dockerAvailable(),
+  imagesProblem: () => imagesProblem().catch((err: Error) => `checking the images failed: ${err.message}`),
+};
+
+/** Which runtime `choice` means here, and why. */
+export async function decideRuntime(choice: RuntimeChoice, probes = defaultProbes): Promise<RuntimeDecision> {
+  if (choice !== 'auto') return { runtime: choice, reason: `asked for ${choice}` };
+  if (!(await probes.engineAnswers())) return { runtime: 'local', reason: 'no container engine answers' };
+  const problem = await probes.imagesProblem();
+  if (problem) return { runtime: 'local', reason: `${problem} (fix: ${CONTAINERS_FIX})` };
+  return {
+    runtime: 'containers',
+    reason: 'a container engine answers and the images are ready or can be made now',
+  };
+}
+
+const told = new Set<string>();
+
+/** The runtime to use for `choice`; when auto falls back to local it says why (once per process and reason). */
+export async function resolveRuntime(
+  choice: RuntimeChoice,
+  probes = defaultProbes,
+  say: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<RuntimeName> {
+  const decision = await decideRuntime(choice, probes);
+  if (choice === 'auto' && decision.runtime === 'local') {
+    const line = `sse-chaos: runtime auto -> local: ${decision.reason}`;
+    if (!told.has(line)) say(line);
+    told.add(line);
+  }
+  return decision.runtime;
 }

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetControl } from './topology.ts';
-import { projectRoot } from './binaries.ts';
+import { codeRoot, fromSource, nodeEntry, packageRoot } from '../package-layout.ts';
 import { InfrastructureError } from './errors.ts';
 import { spawnManaged, type ManagedProcess } from './managed-process.ts';
 import { freePort } from './ports.ts';
@@ -52,20 +52,19 @@ interface Launch {
 
 function launchFor(spec: TargetSpec, port: number, workDir: string): Launch {
   if (spec.kind === 'reference' || spec.kind === 'zoo') {
-    const main = join(projectRoot, spec.kind === 'zoo' ? 'zoo' : 'server', 'main.ts');
+    const entry = spec.kind === 'zoo' ? 'zoo/main' : 'server/main';
+    const main = join(codeRoot, `${entry}.${fromSource ? 'ts' : 'js'}`);
     const what = spec.kind === 'zoo' ? 'the defect zoo' : 'the reference server';
     if (!existsSync(main)) throw new InfrastructureError('target', `${what} ${main} does not exist`);
     const defect = spec.kind === 'zoo' ? ['--defect', spec.defect] : [];
     return {
       file: process.execPath,
       args: [
-        '--import',
-        'tsx',
-        main,
+        ...nodeEntry(entry),
         ...defect,
         ...referenceArgs(spec.options, port, join(workDir, 'events.log')),
       ],
-      cwd: projectRoot,
+      cwd: packageRoot,
       env: process.env,
     };
   }

@@ -4,8 +4,6 @@
  * Two runtimes implement it (local processes, testcontainers); they differ only in how a component
  * starts. Everything above this layer (faults, workload, fleet, runner) talks to this interface.
  */
-import type { Proxy, Toxiproxy } from 'toxiproxy-node-client';
-import type { Leg } from '../history/records.ts';
 import type { ProfileParams } from './nginx-profiles.ts';
 
 export type RuntimeName = 'local' | 'containers';
@@ -23,7 +21,7 @@ export interface StackUrls {
   targetDirect: string;
   /** nginx's listen address, bypassing the edge proxies. */
   nginxDirect: string;
-  /** toxiproxy's HTTP API. */
+  /** toxiproxy's HTTP API; each leg is the proxy of the same name (`edge`, `edge-b`, `origin`). */
   toxiproxyApi: string;
 }
 
@@ -50,7 +48,7 @@ export interface NginxControl {
   /** The error log so far. */
   errorLog(): Promise<string>;
   /** Resolves when the nginx master exits (e.g. after quit), or after timeoutMs with `undefined`. */
-  waitExit?(timeoutMs: number): Promise<{ code: number | null; signal: string | null } | undefined>;
+  waitExit(timeoutMs: number): Promise<{ code: number | null; signal: string | null } | undefined>;
 }
 
 export interface TargetControl {
@@ -66,24 +64,21 @@ export interface TargetControl {
   logs(): string;
 }
 
+/**
+ * What callers use of a running stack: where to connect, how to disturb nginx and the target, the
+ * logs, and one way to stop it all. Faults reach toxiproxy through `urls.toxiproxyApi` and the leg's
+ * name (harness/faults/toxiproxy-api.ts); nothing of a client library leaks through this contract.
+ */
 export interface Topology {
   readonly runtime: RuntimeName;
   readonly urls: StackUrls;
   readonly versions: ComponentVersions;
-  readonly toxiproxy: Toxiproxy;
-  /** The proxy for a leg (toxiproxy-node-client object: add/remove toxics, enable/disable). */
-  proxy(leg: Leg): Proxy;
-  /**
-   * Enable/disable a leg keeping its port (a full `proxy.update()` with a `:0` listen would move it).
-   * Disabling closes every live connection through the leg and refuses new ones.
-   */
-  setLegEnabled?(leg: Leg, enabled: boolean): Promise<void>;
   readonly nginx: NginxControl;
   readonly target: TargetControl;
   /** Captured logs of every component, for the report. */
   logs(): Promise<{ nginxError: string; toxiproxy: string; target: string }>;
-  /** Local processes this topology started (pid = process-group id): for diagnostics and leak checks. */
-  processes?(): Array<{ component: string; pid: number }>;
+  /** Host processes this topology started (pid = process-group id): for diagnostics and leak checks. */
+  processes(): Array<{ component: string; pid: number }>;
   /** Stops everything this topology started; idempotent; never throws. */
   stop(): Promise<void>;
 }

@@ -24,6 +24,8 @@ export interface WorkloadOptions {
   ratePerSec: number;
   durationMs: number;
   payloadBytes: number;
+  /** Payload size per topic, over payloadBytes. */
+  payloadBytesByTopic?: Readonly<Record<string, number>>;
   topics: readonly string[];
   publish: PublishFn;
   record(r: HistoryRecord): void;
@@ -78,7 +80,8 @@ export function startWorkload(opts: WorkloadOptions): Workload {
       });
       return;
     }
-    const data = encodePayload({ seq, publishedAt: sentAt, topic, run: opts.run }, opts.payloadBytes);
+    const size = opts.payloadBytesByTopic?.[topic] ?? opts.payloadBytes;
+    const data = encodePayload({ seq, publishedAt: sentAt, topic, run: opts.run }, size);
     const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(timeoutMs)]);
     try {
       const id = await opts.publish({ topic, data }, signal);

@@ -353,8 +353,8 @@ describe('delivery oracle: duplicates and order', () => {
     b.deliver(120, 1, 'a', 2).deliver(121, 1, 'a', 1).deliver(122, 2, 'a', 1).deliver(123, 2, 'a', 2);
     const m = delivery.run(b.build(), testContext());
     expect(m).toMatchObject({
-      'delivery.reorders': 1,
-      'delivery.reorders.inconsistent': 1,
+      'delivery.reorders': 2,
+      'delivery.reorders.inconsistent': 2,
       'delivery.reorders.realTime': 0,
     });
   });
@@ -364,6 +364,23 @@ describe('delivery oracle: duplicates and order', () => {
     b.publish(100, 'a', 1, 90).publish(200, 'a', 2, 150); // 2 was sent after 1 was acknowledged
     b.deliver(210, 1, 'a', 2).deliver(211, 1, 'a', 1);
     expect(delivery.run(b.build(), testContext())['delivery.reorders.realTime']).toBe(1);
+  });
+});
+
+describe('delivery oracle: a loss never looks like a reorder', () => {
+  it('a subscriber that missed an event others got later (by replay) still saw one order', () => {
+    // Sub 1 misses seq 2 live; sub 2 gets 1, 3 live and 2 only later by replay: both orders agree.
+    const b = new HistoryBuilder().run(0, 5000).fleet(0, 2).open(10, 1).open(10, 2);
+    b.publish(100, 'a', 1).publish(200, 'a', 2).publish(300, 'a', 3);
+    b.deliver(105, 1, 'a', 1).deliver(305, 1, 'a', 3);
+    b.deliver(106, 2, 'a', 1)
+      .close(150, 2, 'error')
+      .open(400, 2, 'a-1')
+      .deliver(401, 2, 'a', 2)
+      .deliver(402, 2, 'a', 3);
+    const m = delivery.run(b.build(), testContext());
+    expect(m['delivery.reorders']).toBe(0);
+    expect(m['delivery.silentGaps']).toBe(1);
   });
 });
 

@@ -31,7 +31,7 @@ interface ProxyState {
 }
 
 async function proxyState(leg: Leg): Promise<ProxyState> {
-  const res = await fetch(`${topo.urls.toxiproxyApi}/proxies/${topo.proxy(leg).name}`);
+  const res = await fetch(`${topo.urls.toxiproxyApi}/proxies/${leg}`);
   return (await res.json()) as ProxyState;
 }
 

@@ -1,11 +1,13 @@
 /**
- * Validates GitHub Actions workflow files offline: YAML syntax (`yaml`), the workflow schema and
- * expression rules (GitHub's own @actions/workflow-parser, which ships the schema the Actions
- * service uses), and this project's policy: actions pinned to full commit SHAs with the version
- * in a comment, least-privilege permissions, cancel-in-progress concurrency, job timeouts.
+ * Validates GitHub Actions workflow files and action metadata (action.yml) offline: YAML syntax
+ * (`yaml`), the workflow and action schemas and expression rules (GitHub's own
+ * @actions/workflow-parser, which ships the schemas the Actions service uses), and this project's
+ * policy: actions pinned to full commit SHAs with the version in a comment, least-privilege
+ * permissions, cancel-in-progress concurrency, job timeouts.
  */
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
-import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { convertActionTemplate, parseAction } from '@actions/workflow-parser/actions/index';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 
 /** Problems found in one workflow file; empty when it is valid. */
 export async function lintWorkflow(fileName: string, content: string): Promise<string[]> {
@@ -59,23 +61,57 @@ function policyProblems(fileName: string, doc: Document, content: string): strin
     for (const jobPair of jobsNode.items) {
       const steps = isMap(jobPair.value) ? jobPair.value.get('steps', true) : undefined;
       const jobUses = isMap(jobPair.value) ? jobPair.value.get('uses', true) : undefined;
-      const usesNodes = [
-        jobUses,
-        ...(isSeq(steps) ? steps.items.map((s) => (isMap(s) ? s.get('uses', true) : undefined)) : []),
-      ];
-      for (const node of usesNodes) {
-        if (!isScalar(node) || typeof node.value !== 'string') continue;
-        const ref = node.value;
-        if (ref.startsWith('./') || ref.startsWith('docker://')) continue;
-        if (!SHA_PIN.test(ref)) {
-          problems.push(`${fileName}: "${ref}" is not pinned to a full commit SHA`);
-          continue;
-        }
-        const line = lineAt(content, node.range?.[0] ?? 0);
-        if (!/#\s*v\d/.test(line)) problems.push(`${fileName}: "${ref}" has no "# vX.Y.Z" version comment`);
-      }
+      problems.push(...pinProblems(fileName, content, [jobUses, ...stepUses(steps)]));
     }
   }
+  return problems;
+}
+
+function stepUses(steps: unknown): unknown[] {
+  return isSeq(steps) ? steps.items.map((s) => (isMap(s) ? s.get('uses', true) : undefined)) : [];
+}
+
+function pinProblems(fileName: string, content: string, usesNodes: unknown[]): string[] {
+  const problems: string[] = [];
+  for (const node of usesNodes) {
+    if (!isScalar(node) || typeof node.value !== 'string') continue;
+    const ref = node.value;
+    if (ref.startsWith('./') || ref.startsWith('docker://')) continue;
+    if (!SHA_PIN.test(ref)) {
+      problems.push(`${fileName}: "${ref}" is not pinned to a full commit SHA`);
+      continue;
+    }
+    const line = lineAt(content, (node as Node).range?.[0] ?? 0);
+    if (!/#\s*v\d/.test(line)) problems.push(`${fileName}: "${ref}" has no "# vX.Y.Z" version comment`);
+  }
+  return problems;
+}
+
+/**
+ * Problems found in action metadata (action.yml); empty when it is valid. Composite run steps must
+ * name their shell, and steps' `uses:` follow the same pinning policy as workflows.
+ */
+export function lintAction(fileName: string, content: string): string[] {
+  const doc = parseDocument(content, { prettyErrors: true });
+  if (doc.errors.length > 0) return doc.errors.map((e) => `${fileName}: YAML: ${e.message}`);
+  const problems: string[] = [];
+  const parsed = parseAction({ name: fileName, content }, new NoOperationTraceWriter());
+  problems.push(...parsed.context.errors.getErrors().map((e) => `schema: ${e.message}`));
+  if (parsed.value && problems.length === 0) {
+    convertActionTemplate(parsed.context, parsed.value);
+    problems.push(...parsed.context.errors.getErrors().map((e) => `schema: ${e.message}`));
+  }
+  const runs = doc.get('runs', true);
+  const steps = isMap(runs) ? runs.get('steps', true) : undefined;
+  if (isSeq(steps)) {
+    steps.items.forEach((step, i) => {
+      if (isMap(step) && step.has('run') && !step.has('shell'))
+        problems.push(
+          `${fileName}: step ${i + 1} runs a command without "shell" (required in composite actions)`,
+        );
+    });
+  }
+  problems.push(...pinProblems(fileName, content, stepUses(steps)));
   return problems;
 }
 

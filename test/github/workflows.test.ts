@@ -8,7 +8,7 @@ import { parse } from 'yaml';
  * Lints workflow texts in a tsx child process (see lint-workflows-cli.ts for why); one process
  * for every file and mutation, so the whole check costs one Node start-up.
  */
-function lintAll(files: { name: string; content: string }[]): Promise<string[][]> {
+function lintAll(files: { name: string; content: string; kind?: 'action' }[]): Promise<string[][]> {
   return new Promise((resolve, reject) => {
     const cli = fileURLToPath(new URL('./lint-workflows-cli.ts', import.meta.url));
     const child = execFile(
@@ -25,6 +25,7 @@ function lintAll(files: { name: string; content: string }[]): Promise<string[][]
 }
 
 const DIR = new URL('../../.github/workflows/', import.meta.url);
+const ACTION = new URL('../../action.yml', import.meta.url);
 
 async function workflows(): Promise<Map<string, string>> {
   const names = (await readdir(DIR)).filter((n) => /\.ya?ml$/.test(n)).sort();
@@ -66,25 +67,121 @@ describe('GitHub workflows', () => {
     const chaos = parse(all.get('chaos.yml')!) as {
       jobs: Record<
         string,
-        { name: string; env: Record<string, string>; steps: { run?: string; uses?: string; if?: string }[] }
+        {
+          name: string;
+          env: Record<string, string>;
+          permissions: Record<string, string>;
+          steps: { run?: string; uses?: string; with?: Record<string, string> }[];
+        }
       >;
     };
     expect(chaos.jobs['chaos-local']!.name).toBe('chaos (local)');
     expect(chaos.jobs['chaos-local']!.env.SSE_CHAOS_RUNTIME).toBe('local');
     expect(chaos.jobs['chaos-containers']!.env.SSE_CHAOS_RUNTIME).toBe('containers');
+    const artifacts = new Set<string>();
     for (const job of Object.values(chaos.jobs)) {
-      const runIndex = job.steps.findIndex((s) => s.run?.startsWith('npm run chaos'));
-      expect(runIndex).toBeGreaterThan(-1);
-      // The chaos step itself must not swallow its exit code; reporting steps after it must still run.
-      expect(job.steps[runIndex]).not.toHaveProperty('continue-on-error');
-      const after = job.steps.slice(runIndex + 1);
-      expect(after.some((s) => s.uses?.startsWith('actions/upload-artifact@'))).toBe(true);
-      expect(after.some((s) => s.uses?.startsWith('dorny/test-reporter@'))).toBe(true);
-      expect(after.some((s) => s.run?.includes('$GITHUB_STEP_SUMMARY'))).toBe(true);
-      for (const s of after) expect(s.if, JSON.stringify(s)).toMatch(/!cancelled\(\)/);
+      // The repository's own gate is the action users get: `uses: ./`, after the dependencies.
+      const step = job.steps.find((s) => s.uses === './');
+      expect(step, job.name).toBeDefined();
+      expect(job.steps.findIndex((s) => s.run?.startsWith('npm ci'))).toBeLessThan(job.steps.indexOf(step!));
+      expect(step!.with!.runtime).toBe(job.env.SSE_CHAOS_RUNTIME);
+      artifacts.add(step!.with!['artifact-name']!);
+      expect(job.permissions.checks).toBe('write');
     }
+    expect(artifacts.size).toBe(Object.keys(chaos.jobs).length);
+  });
+});
+
+describe('the action (action.yml)', () => {
+  type Step = { id?: string; run?: string; uses?: string; if?: string; with?: Record<string, string> };
+  const action = async () =>
+    parse(await readFile(ACTION, 'utf8')) as {
+      inputs: Record<string, { default?: string }>;
+      runs: { using: string; steps: Step[] };
+    };
+
+  it('is valid against the action metadata schema and our pinning policy', async () => {
+    const [problems] = await lintAll([
+      { name: 'action.yml', content: await readFile(ACTION, 'utf8'), kind: 'action' },
+    ]);
+    expect(problems).toEqual([]);
   });
 
+  it('takes target, config, scenarios, suite, runtime and out; runs the CLI shipped next to it', async () => {
+    const a = await action();
+    expect(a.runs.using).toBe('composite');
+    for (const input of ['target', 'config', 'scenarios', 'suite', 'runtime', 'out'])
+      expect(a.inputs, input).toHaveProperty(input);
+    expect(a.inputs.runtime!.default).toBe('local');
+    const cli = a.runs.steps.filter((s) => s.run?.includes('"$GITHUB_ACTION_PATH/bin/sse-chaos.mjs"'));
+    expect(cli.map((s) => s.run!.match(/sse-chaos\.mjs" (\S+)/)?.[1])).toEqual(['install', '"${args[@]}"']);
+    // Inputs reach the shell through env, never spliced into the script (no injection).
+    for (const s of a.runs.steps) expect(s.run ?? '', s.id).not.toMatch(/\$\{\{\s*inputs\./);
+  });
+
+  it('caches the binaries under the pinned toxiproxy version', async () => {
+    const a = await action();
+    const cache = a.runs.steps.find((s) => s.uses?.startsWith('actions/cache@'))!;
+    expect(cache.with!.path).toBe('~/.cache/sse-chaos');
+    const { TOXIPROXY_VERSION } = await import('../../harness/topology/tool-cache.ts');
+    expect(cache.with!.key).toContain(`toxiproxy-${TOXIPROXY_VERSION}`);
+  });
+
+  it('reports whatever happened, then fails with the run exit code', async () => {
+    const { steps } = (await action()).runs;
+    const runIndex = steps.findIndex((s) => s.id === 'run');
+    expect(steps[runIndex]!.run).toContain('echo "exit-code=$code" >> "$GITHUB_OUTPUT"');
+    const after = steps.slice(runIndex + 1);
+    expect(after.some((s) => s.uses?.startsWith('actions/upload-artifact@'))).toBe(true);
+    expect(after.some((s) => s.uses?.startsWith('dorny/test-reporter@'))).toBe(true);
+    expect(after.some((s) => s.run?.includes('$GITHUB_STEP_SUMMARY'))).toBe(true);
+    for (const s of after) expect(s.if, JSON.stringify(s)).toMatch(/!cancelled\(\)/);
+    const last = after.at(-1)!;
+    expect(last.run).toMatch(/exit "\$\{CODE:-3\}"/);
+  });
+
+  describe('the validator catches broken action metadata', () => {
+    const cases: [string, (s: string) => string, RegExp][] = [
+      [
+        'an unknown step key',
+        (s) => mutate(s, 'shell: bash', 'shel: bash'),
+        /schema: .*Unexpected value 'shel'/,
+      ],
+      [
+        'a run step without shell',
+        (s) => mutate(s, /\n {6}shell: bash(?=\n {6}run: node)/, ''),
+        /without "shell"/,
+      ],
+      [
+        'a broken expression',
+        (s) => mutate(s, '${{ inputs.target }}', '${{ inputs.target( }}'),
+        /schema: .*Unexpected symbol/,
+      ],
+      [
+        'a mutable action tag',
+        (s) => mutate(s, /actions\/cache@[0-9a-f]{40}/, 'actions/cache@v4'),
+        /not pinned/,
+      ],
+      ['no runs', (s) => mutate(s, /\nruns:[\s\S]*$/, '\n'), /schema: .*runs/],
+    ];
+    let results: string[][];
+    beforeAll(async () => {
+      const original = await readFile(ACTION, 'utf8');
+      results = await lintAll(
+        cases.map(([, breakIt]) => ({
+          name: 'action.yml',
+          content: breakIt(original),
+          kind: 'action' as const,
+        })),
+      );
+    });
+    it.each(cases.map((c, i) => [c[0], i, c[2]] as const))('rejects %s', (_label, i, expected) => {
+      expect(results[i]!.join('\n')).toMatch(expected);
+    });
+  });
+});
+
+describe('GitHub workflows, validation', () => {
   describe('the validator catches broken workflows', () => {
     const cases: [string, (s: string) => string, RegExp][] = [
       [

@@ -3,9 +3,10 @@
  * a saved history, and needs no stack to test.
  */
 import { describe, expect, it } from 'vitest';
-import { judge, skippedResult } from '../../harness/run/judge.ts';
+import { inTimeOrder, judge, skippedResult } from '../../harness/run/judge.ts';
 import { planScenario } from '../../harness/run/plan.ts';
 import { parseScenario, type ScenarioInput } from '../../harness/run/scenario.ts';
+import type { HistoryRecord } from '../../harness/history/records.ts';
 import { HistoryBuilder } from '../checks/build-history.ts';
 
 const plan = (o: Partial<ScenarioInput> = {}) =>
@@ -89,5 +90,24 @@ describe('judge', () => {
     const p = plan({ workload: { durationMs: 1000 }, faults: [{ at: 500, duration: 100, action: 'cut' }] });
     const r = judge(p, { records: healthy().build(), stats, metrics, durationMs: 5000 });
     expect(r.notes?.[0]).toMatch(/workload extended/);
+  });
+});
+
+describe('inTimeOrder', () => {
+  it("puts late-appended records (a real browser) on one timeline, keeping each subscriber's order", () => {
+    const late: HistoryRecord[] = [
+      { kind: 'heartbeat' as const, t: 10, sub: 1 },
+      { kind: 'heartbeat' as const, t: 30, sub: 1 },
+      { kind: 'heartbeat' as const, t: 20, sub: 2 }, // appended late
+      { kind: 'heartbeat' as const, t: 20, sub: 1 },
+    ];
+    expect(inTimeOrder(late).map((r) => `${'sub' in r ? r.sub : '-'}@${r.t}`)).toEqual([
+      '1@10',
+      '2@20',
+      '1@20',
+      '1@30',
+    ]);
+    const sorted = late.slice(0, 2);
+    expect(inTimeOrder(sorted)).toBe(sorted); // already in order: no copy
   });
 });

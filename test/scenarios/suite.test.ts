@@ -87,7 +87,7 @@ describe('built-in scenarios', () => {
 
   it('fraction faults put that fraction of the fleet on edge-b', () => {
     const byName = new Map(userSuite.map((s) => [s.name, s]));
-    expect(byName.get('slow-consumer')!.edgeBFraction).toBe(0.25);
+    expect(byName.get('slow-consumer')!.edgeBFraction).toBe(0.1);
     expect(byName.get('replay-window-overflow')!.edgeBFraction).toBe(0.5);
     expect(byName.get('baseline')!.edgeBFraction).toBe(0);
   });

@@ -77,7 +77,7 @@ describe('no orphans', () => {
     const err = await startTopology({ profile: 'good', target, runtime: 'local' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InfrastructureError);
     expect((err as InfrastructureError).component).toBe('target');
-    expect((err as Error).message).toMatch(/exited before[\s\S]*boom: cannot bind/);
+    expect((err as Error).message).toMatch(/exited \(exit code 3\) before[\s\S]*boom: cannot bind/);
     const children = execFileSync('ps', ['-o', 'args=', '--ppid', String(process.pid)]).toString();
     expect(children).not.toMatch(/toxiproxy-server|nginx|sse-server/);
   });

@@ -3,6 +3,7 @@
  * the fixture server as a `command` target (stack B), side by side.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toxiproxyApi } from '../../harness/faults/toxiproxy-api.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTopology, TopologyConfigError, type Topology } from '../../harness/topology/index.ts';
 import { parseTarget, type TargetSpec } from '../../harness/topology/target.ts';
@@ -92,7 +93,8 @@ describe('local topology', () => {
     const viaEdge = stream(a.urls.stream);
     const viaB = stream(a.urls.streamB);
     await Promise.all([viaEdge.response, viaB.response]);
-    const toxic = await a.proxy('edge').addToxic({
+    const api = toxiproxyApi(a.urls.toxiproxyApi);
+    await api.addToxic('edge', {
       name: 'test-latency',
       type: 'latency',
       stream: 'downstream',
@@ -108,7 +110,7 @@ describe('local topology', () => {
       expect(e!.at - sent).toBeGreaterThanOrEqual(latency - 5);
       expect(f!.at).toBeLessThan(e!.at);
     } finally {
-      await toxic.remove();
+      await api.removeToxic('edge', 'test-latency');
       viaEdge.close();
       viaB.close();
     }
@@ -117,7 +119,7 @@ describe('local topology', () => {
   it('disabling origin cuts open streams; new ones get 200 + only a retry hint (good), not 502', async () => {
     const before = stream(a.urls.stream);
     expect((await before.response).statusCode).toBe(200);
-    await a.setLegEnabled!('origin', false);
+    await toxiproxyApi(a.urls.toxiproxyApi).setEnabled('origin', false);
     try {
       await expect(Promise.race([before.closed, sleep(5_000).then(() => 'still open')])).resolves.not.toBe(
         'still open',
@@ -129,7 +131,7 @@ describe('local topology', () => {
       await during.closed;
       expect(during.events).toEqual([]);
     } finally {
-      await a.setLegEnabled!('origin', true);
+      await toxiproxyApi(a.urls.toxiproxyApi).setEnabled('origin', true);
     }
     const after = stream(a.urls.stream);
     expect((await after.response).statusCode).toBe(200);
@@ -216,7 +218,7 @@ describe('local topology', () => {
   });
 
   it('stop() leaves no process behind', async () => {
-    const groups = [...a.processes!(), ...b.processes!()].map((p) => p.pid);
+    const groups = [...a.processes(), ...b.processes()].map((p) => p.pid);
     expect(groups).toHaveLength(6);
     const logs = await b.logs();
     expect(logs.toxiproxy).toContain('Starting Toxiproxy');

@@ -18,7 +18,7 @@ export const cut = defineFault({
     if (ctx.params.mode === 'reset') {
       return applyToxic(ctx, { type: 'reset_peer', stream: 'upstream', attributes: { timeout: 0 } });
     }
-    const proxy = ctx.topology.proxy(ctx.leg).name;
+    const proxy = ctx.leg; // each leg is the toxiproxy proxy of the same name
     await ctx.api.setEnabled(proxy, false);
     return () => ctx.api.setEnabled(proxy, true);
   },

@@ -1,0 +1,42 @@
+/**
+ * The part of `sse-chaos --help` that commander cannot derive from the options: the exit-code
+ * contract CI gates on, the environment variables, the config file and the target file format.
+ */
+export const HELP_AFTER = `
+Commands: run (the default), install, init, report, zoo. \`sse-chaos <command> --help\` for each.
+
+Exit codes:
+  0    every scenario behaved as expected (install: everything is present)
+  1    an SLO verdict was not as expected (a scenario that should pass failed, or an expected
+       violation was not detected)
+  2    usage or configuration error (a flag, the config file, the target file)
+  3    infrastructure error: a component would not start, the cause and its last output lines are
+       printed (install: something could not be provided)
+  130  interrupted (Ctrl-C); every process started is stopped
+
+Environment:
+  SSE_CHAOS_RUNTIME     local | containers | auto (default): where nginx and toxiproxy run; auto
+                        uses containers when a Docker engine answers and testcontainers is installed
+  SSE_CHAOS_CACHE_DIR   where \`install\` builds toxiproxy-server (default ~/.cache/sse-chaos,
+                        ~/Library/Caches/sse-chaos on macOS); outside node_modules, survives npm ci
+  SSE_CHAOS_NGINX, SSE_CHAOS_TOXIPROXY, SSE_CHAOS_CHROMIUM
+                        use this binary instead of searching PATH and the cache
+  CI                    plain progress lines instead of a live line
+
+Config: ./sse-chaos.config.ts (.mts, .cts, .js, .mjs, .cjs; or --config FILE), in any project type:
+  import { defineConfig } from 'sse-chaos';
+  export default defineConfig({ target: './sse-chaos.target.json', slos: { 'latency-p99': 500 } });
+
+Targets (--target, or "target" in the config):
+  zoo:NAME    a defect zoo member: the reference server with one real-world defect
+  FILE.json   your server, started by a command ({port} and env PORT carry the port chosen for it):
+    { "kind": "command", "command": ["node", "server.js", "--port", "{port}"], "readyPath": "/health",
+      "streamPath": "/events",
+      "publish": { "path": "/publish", "bodyTemplate": { "topic": "{{topic}}", "data": "{{data}}" },
+                   "idPath": "id" },
+      "declares": { "heartbeatMs": 15000, "retry": { "baseMs": 3000, "jitterMs": 1000 },
+                    "retention": { "events": 10000 }, "durable": false, "shutdownGraceMs": 5000 } }
+  or one already running: { "kind": "url", "baseUrl": "http://127.0.0.1:9000", ... the same keys }.
+  declares.heartbeatMs is required; what is not declared is not assumed, and scenarios that need it
+  are skipped. \`sse-chaos init\` writes one for you.
+`;
