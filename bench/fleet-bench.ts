@@ -4,11 +4,11 @@
  * subscribers and receive the same events, each in a fresh child process so RSS and heap deltas are
  * theirs alone. Reports subscribers held, memory per connection and CPU per delivered event.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Topology } from '../harness/topology/index.ts';
 import type { ChildMessage, FleetChildConfig, MemorySample } from './fleet-child.ts';
+import { nextMessage, stopForked } from './child-ipc.ts';
 import { raiseFdLimit } from './fd-limit.ts';
 import { treeRss } from './proc-stats.ts';
 import type { BenchContext, BenchRow, Benchmark } from './result.ts';
@@ -38,31 +38,6 @@ interface SideResult {
 
 const childFile = fileURLToPath(new URL('./fleet-child.ts', import.meta.url));
 
-function nextMessage(child: ChildProcess, timeoutMs: number): Promise<ChildMessage> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error(`fleet child ${child.pid} sent nothing within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const onMessage = (m: ChildMessage): void => {
-      cleanup();
-      if (m.type === 'error') reject(new Error(`fleet child failed: ${m.message}`));
-      else resolve(m);
-    };
-    const onExit = (code: number | null): void => {
-      cleanup();
-      reject(new Error(`fleet child ${child.pid} exited (code ${code}) before reporting`));
-    };
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
-}
-
 function stackRss(topology: Topology): Record<string, number> {
   const out: Record<string, number> = {};
   for (const p of topology.processes?.() ?? []) {
@@ -83,16 +58,15 @@ async function runSide(
     env: { ...process.env, FLEET_CHILD_CONFIG: JSON.stringify(config) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const exited = once(child, 'exit');
   try {
-    const connected = await nextMessage(child, config.connectTimeoutMs + 30_000);
+    const connected = await nextMessage<ChildMessage>(child, config.connectTimeoutMs + 30_000, 'fleet');
     if (connected.type !== 'connected')
       throw new Error(`fleet child: expected "connected", got ${connected.type}`);
     ctx.log(
       `fleet ${config.kind} ${config.count}: ${connected.connected}/${config.count} connected in ${connected.connectMs.toFixed(0)} ms`,
     );
     const stackAtConnect = serverRss();
-    const doneP = nextMessage(child, config.eventsTimeoutMs + 30_000);
+    const doneP = nextMessage<ChildMessage>(child, config.eventsTimeoutMs + 30_000, 'fleet');
     for (let seq = 1; seq <= config.events; seq++) {
       await publish(publishUrl, TOPIC, seq, performance.now());
       await sleep(100);
@@ -119,10 +93,7 @@ async function runSide(
       stackRssMiB: stackAtConnect,
     };
   } finally {
-    child.send('stop');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    await exited;
-    clearTimeout(timer);
+    await stopForked(child);
   }
 }
 
@@ -160,7 +131,7 @@ async function throughStack(
           stackRss(topology),
         ),
       );
-      const nginxLog = await topology.nginx.errorLog().catch(() => '');
+      const nginxLog = await topology.proxy.errorLog().catch(() => '');
       if (/worker_connections are not enough/.test(nginxLog))
         notes.push(`fleet (${kind}): nginx logged "worker_connections are not enough"`);
       if (/Too many open files/i.test(nginxLog))
@@ -310,7 +281,7 @@ export const fleetBench: Benchmark = async (ctx: BenchContext) => {
     details: {
       fdLimit: { ...fd, stackCapacity: capacity },
       heartbeatMs: HEARTBEAT_MS,
-      note: 'ours = createFleet + History (records every connect/event/heartbeat); eventsource = npm eventsource 4 (onmessage counter). Each side in a fresh child process against a fresh stack/server.',
+      note: 'ours = createFleet + History (records every connect/event/heartbeat); eventsource = npm eventsource 5 (onmessage counter). Each side in a fresh child process against a fresh stack/server.',
       stack: stack.sides,
       direct: directSides,
     },

@@ -9,11 +9,16 @@ export interface Corpus {
   bytes: Buffer;
 }
 
-/** Workload events (~100 B payload) with ids, a heartbeat every 10 events: the default scenario shape. */
+/**
+ * Small events, the common shape of a live feed: `id`, `event` and a short JSON `data` line, 60-120 B
+ * per event (the sizes cycle through that range), with a heartbeat comment every 10 events.
+ */
 export function smallEvents(events: number): Corpus {
+  const types = ['tick', 'quote', 'presence'];
   let s = 'retry: 3000\n\n';
   for (let i = 0; i < events; i++) {
-    s += `id: 1795331412089-${String(i).padStart(12, '0')}\ndata: ${encodePayload({ seq: i, publishedAt: i * 1.5, topic: 'a' }, 100)}\n\n`;
+    const size = 41 + ((i * 37) % 46); // payload 41..86 B: whole events 60..120 B
+    s += `id: ${i}\nevent: ${types[i % 3]}\ndata: ${encodePayload({ seq: i, publishedAt: i * 1.5, topic: 'a' }, size)}\n\n`;
     if (i % 10 === 0) s += `: hb ${i}\n\n`;
   }
   return { name: 'small events', bytes: Buffer.from(s) };

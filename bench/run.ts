@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: runs the five benchmarks, prints one table (ours, baseline, ratio, goal, met?) and
+ * `npm run bench`: runs the six benchmarks, prints one table (ours, baseline, ratio, goal, met?) and
  * the machine, and writes bench/results/<date>.json and bench/results/latest.md.
  *
  *   tsx bench/run.ts [--only NAME]... [--quick] [--no-write]
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { fanoutBench } from './fanout-bench.ts';
 import { fleetBench } from './fleet-bench.ts';
+import { holdBench } from './hold-bench.ts';
 import { describeMachine, machineInfo } from './machine.ts';
 import { parserBench } from './parser-bench.ts';
 import { precisionBench } from './precision-bench.ts';
@@ -22,6 +23,7 @@ import { markdownTable, textTable } from './table.ts';
 const BENCHMARKS: Record<string, Benchmark> = {
   parser: parserBench,
   fleet: fleetBench,
+  hold: holdBench,
   fanout: fanoutBench,
   precision: precisionBench,
   suite: suiteBench,

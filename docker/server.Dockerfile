@@ -1,5 +1,6 @@
-# The reference SSE server. Build from the repository root:
-#   docker build -f docker/server.Dockerfile -t sse-chaos-server .
+# The reference SSE server, as compiled JavaScript (no TypeScript loader at run time). Build from the
+# repository root after `npm run build` (which writes dist/server):
+#   npm run build && docker build -f docker/server.Dockerfile -t sse-chaos-server .
 #   docker run --rm -p 127.0.0.1:8080:8080 -v sse-data:/data sse-chaos-server --log file --log-path /data/events.journal
 # Arguments after the image name are server flags (see `--help`). Set the port with SSE_PORT (not
 # --port) if you change it, so the HEALTHCHECK below probes the right one.
@@ -19,7 +20,7 @@ COPY package.json package-lock.json prod-dep[s] ./
 RUN if [ -d node_modules ]; then echo "using the prepared node_modules"; \
     else npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force; fi
 
-# Stage 2: runtime: node_modules, package.json and server/ only, as the unprivileged `node` user.
+# Stage 2: runtime: node_modules, package.json and the compiled server only, as the unprivileged `node` user.
 FROM ${NODE_IMAGE} AS runtime
 # SSE_GRACE_MS stays below Docker's default 10 s stop timeout, so SIGKILL never cuts the shutdown.
 ENV NODE_ENV=production \
@@ -29,7 +30,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps --chown=root:root /app/node_modules ./node_modules
 COPY --chown=root:root package.json ./
-COPY --chown=root:root server ./server
+COPY --chown=root:root dist/server ./server
 # The file log lives in /data; a named volume mounted there inherits this ownership.
 RUN mkdir -p /data && chown node:node /data
 USER node
@@ -39,4 +40,4 @@ STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.SSE_PORT || '8080') + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node itself is PID 1 (no npm/npx wrapper) so SIGTERM reaches the server's handler directly.
-ENTRYPOINT ["node", "--import", "tsx", "server/main.ts"]
+ENTRYPOINT ["node", "server/main.js"]

@@ -17,10 +17,13 @@ import { createProgress } from './run/progress.ts';
 import type { Scenario } from './run/scenario.ts';
 import { runSuite, toolVersion } from './run/suite.ts';
 import { InfrastructureError, TopologyConfigError } from './topology/errors.ts';
-import { isProfile, listProfiles } from './topology/nginx-profiles.ts';
+import { PROXY_KINDS, parseProxyKind, type ProxyKind } from './topology/proxy-kind.ts';
+import { isProxyProfile, listProxyProfiles, unknownProfile } from './topology/proxy-profiles.ts';
+import { locateProxy, validateUserConfig } from './topology/proxy-syntax.ts';
+import { loadUserConfig, type UserProxyConfig } from './topology/user-config.ts';
 import { loadTargetFile, parseTarget, zooTarget, type TargetSpec } from './topology/target.ts';
 import { parseRuntimeChoice, resolveRuntime } from './topology/runtime.ts';
-import { locateNginx, locateToxiproxy } from './topology/binaries.ts';
+import { locateToxiproxy } from './topology/binaries.ts';
 import type { InitFlags } from './init/flags.ts';
 import type { InstallFlags } from './install/command.ts';
 import { HELP_AFTER } from './help.ts';
@@ -30,6 +33,10 @@ interface RunFlags {
   scenario: string[];
   suite?: string;
   profile?: string;
+  proxy: string[];
+  nginxConfig?: string;
+  haproxyConfig?: string;
+  caddyConfig?: string;
   target?: string;
   out?: string;
   seed?: number;
@@ -101,13 +108,54 @@ function listScenarios(config: Config | undefined, running: ReadonlySet<string>)
       .filter(([, list]) => list.some((x) => x.name === s.name))
       .map(([name]) => name);
     writeOut(
-      `${running.has(s.name) ? '*' : ' '} ${s.name.padEnd(width)}  [${member.join(', ')}] ${expect}; profile ${s.topology.profile}`,
+      `${running.has(s.name) ? '*' : ' '} ${s.name.padEnd(width)}  [${member.join(', ')}] ${expect}; profile ` +
+        `${s.topology.proxy ? `${s.topology.proxy} ` : ''}${s.topology.profile}`,
     );
     writeOut(`  ${' '.repeat(width)}  ${s.description}`);
   }
   writeOut('\nSuites (--suite): ' + Object.keys(bySuite).join(', ') + ' (default: user)');
-  writeOut('\nnginx profiles (--profile):');
-  for (const p of listProfiles()) writeOut(`  ${p.name}: ${p.description}`);
+  for (const kind of PROXY_KINDS) {
+    writeOut(`\n${kind} profiles (--proxy ${kind} --profile NAME):`);
+    for (const p of listProxyProfiles(kind)) {
+      writeOut(`  ${p.name}: ${p.description}`);
+      writeOut(`    symptom: ${p.symptom}`);
+    }
+  }
+}
+
+/**
+ * The proxies of the run and the user's own configs: --proxy (repeatable) over the config file's
+ * `proxy`; a config file given for a kind brings that kind in when no proxy is named. Every user
+ * config is read and put through its proxy's syntax check here, before anything starts (exit 2).
+ */
+async function resolveProxies(
+  flags: RunFlags,
+  config: Config | undefined,
+): Promise<{ proxies: ProxyKind[]; userConfigs: Partial<Record<ProxyKind, UserProxyConfig>> }> {
+  const files: Partial<Record<ProxyKind, string>> = {
+    ...(config?.nginx ? { nginx: config.nginx.config } : {}),
+    ...(config?.haproxy ? { haproxy: config.haproxy.config } : {}),
+    ...(config?.caddy ? { caddy: config.caddy.config } : {}),
+    ...(flags.nginxConfig ? { nginx: flags.nginxConfig } : {}),
+    ...(flags.haproxyConfig ? { haproxy: flags.haproxyConfig } : {}),
+    ...(flags.caddyConfig ? { caddy: flags.caddyConfig } : {}),
+  };
+  const named = flags.proxy.length
+    ? flags.proxy.map((p) => parseProxyKind(p, '--proxy'))
+    : config?.proxy === undefined
+      ? []
+      : [config.proxy].flat();
+  const withFiles = Object.keys(files) as ProxyKind[];
+  const proxies = [...new Set(named.length ? named : withFiles.length ? withFiles : ['nginx' as const])];
+  for (const kind of withFiles) {
+    if (!proxies.includes(kind))
+      throw new ScenarioConfigError(
+        `a ${kind} config was given (--${kind}-config or "${kind}.config"), but the run's proxies are ${proxies.join(', ')}: add --proxy ${kind}`,
+      );
+  }
+  const userConfigs: Partial<Record<ProxyKind, UserProxyConfig>> = {};
+  for (const kind of withFiles) userConfigs[kind] = await loadUserConfig(kind, files[kind]!);
+  return { proxies, userConfigs };
 }
 
 /** Picks the scenarios to run: --scenario names (any known), else --suite, else config.only / config.suite, else `user`. */
@@ -139,12 +187,14 @@ async function runCommand(flags: RunFlags): Promise<number> {
     return EXIT.ok;
   }
   const profile = flags.profile ?? config?.profile;
-  if (profile !== undefined && !isProfile(profile)) {
-    throw new ScenarioConfigError(
-      `--profile: unknown nginx profile "${profile}"; known: ${listProfiles()
-        .map((p) => p.name)
-        .join(', ')}`,
-    );
+  const { proxies, userConfigs } = await resolveProxies(flags, config);
+  if (profile !== undefined) {
+    for (const kind of proxies)
+      if (!isProxyProfile(kind, profile)) throw unknownProfile(kind, profile, '--profile');
+    if (Object.keys(userConfigs).length)
+      throw new ScenarioConfigError(
+        '--profile and your own proxy config exclude each other: give one of them',
+      );
   }
   let target: TargetSpec | undefined;
   if (flags.target) target = zooTarget(flags.target) ?? (await loadTargetFile(flags.target));
@@ -153,10 +203,17 @@ async function runCommand(flags: RunFlags): Promise<number> {
   // The local runtime's binaries are checked once, up front: a missing one fails in a second with
   // the command that provides it, not once per scenario.
   const choice = runtime ?? parseRuntimeChoice(process.env.SSE_CHAOS_RUNTIME);
-  if ((await resolveRuntime(choice)) === 'local') {
-    locateNginx();
+  const resolvedRuntime = await resolveRuntime(choice);
+  const usedKinds = new Set<ProxyKind>([
+    ...proxies,
+    ...scenarios.flatMap((s) => (s.topology.proxy ? [s.topology.proxy] : [])),
+  ]);
+  if (resolvedRuntime === 'local') {
+    for (const kind of usedKinds) locateProxy(kind);
     await locateToxiproxy();
   }
+  // The proxy's own syntax check on the user's configs: a bad one is exit 2, quoting the proxy.
+  for (const cfg of Object.values(userConfigs)) await validateUserConfig(cfg);
   const outDir = resolve(flags.out ?? config?.out ?? timestampDir());
   await mkdir(outDir, { recursive: true });
 
@@ -177,6 +234,8 @@ async function runCommand(flags: RunFlags): Promise<number> {
   try {
     const outcome = await runSuite(scenarios, {
       ...(profile ? { profile } : {}),
+      proxies,
+      userConfigs,
       ...(target ? { target } : {}),
       ...(runtime && runtime !== 'auto' ? { runtime } : {}),
       seed: flags.seed ?? config?.seed ?? 1,
@@ -219,6 +278,13 @@ async function runCommand(flags: RunFlags): Promise<number> {
             `${slo.pass ? 'passed, but a violation was expected' : 'VIOLATED'}`,
         );
         if (slo.diagnosis) writeOut(`    ${slo.diagnosis}`);
+      }
+      for (const c of r.modelCheck?.comparisons ?? []) {
+        if (c.outcome !== 'disagree' || c.known !== undefined) continue;
+        writeOut(
+          `  model check ${c.slo}: the browser model ${c.model} (measured ${c.modelMeasured ?? 'n/a'}), ` +
+            `real Chromium ${c.reality} (measured ${c.realityMeasured ?? 'n/a'}): the model is wrong here`,
+        );
       }
     }
     writeOut(`\nReport: ${join(outDir, 'report.html')}${latest ? ` (also ${latest})` : ''}`);
@@ -283,6 +349,22 @@ async function zooCommand(flags: { member: string[]; out?: string; seed?: number
   }
 }
 
+async function compareCommand(leftPath: string, rightPaths: string[]): Promise<number> {
+  const { readResults } = await import('./results/schema.ts');
+  const { compareRuns } = await import('./run/compare.ts');
+  const left = await readResults(leftPath);
+  let merged = { ...left, scenarios: [] as typeof left.scenarios };
+  for (const p of rightPaths) {
+    const r = await readResults(p);
+    merged = { ...merged, scenarios: [...merged.scenarios, ...r.scenarios] };
+  }
+  const { compared, disagreements } = compareRuns(left, merged);
+  for (const d of disagreements) writeOut(`${d.scenario}: ${d.left}  <>  ${d.right}`);
+  writeOut(`${compared} scenarios compared, ${disagreements.length} disagreement(s)`);
+  if (compared === 0) return EXIT.usage;
+  return disagreements.length ? EXIT.unexpected : EXIT.ok;
+}
+
 async function reportCommand(resultsPath: string, flags: { out?: string }): Promise<number> {
   const { reportCommand: render } = await import('../reports/cli-report.ts');
   let paths: ReportPaths;
@@ -307,10 +389,22 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .addHelpText('after', HELP_AFTER);
   const runOptions = (cmd: Command): Command =>
     cmd
-      .option('--list', 'list scenarios and nginx profiles, then exit')
+      .option('--list', 'list scenarios and the profiles of every proxy, then exit')
       .option('--scenario <name>', 'run this scenario (repeatable; default: the user suite)', collect, [])
       .option('--suite <name>', 'run this suite: user (default), self-test, scale')
-      .option('--profile <profile>', 'nginx profile for every scenario (overrides each scenario)')
+      .option('--profile <profile>', 'proxy profile for every scenario (overrides each scenario)')
+      .option(
+        '--proxy <proxy>',
+        `the proxy: ${PROXY_KINDS.join(', ')} (repeatable: every scenario runs behind each; default nginx)`,
+        collect,
+        [],
+      )
+      .option(
+        '--nginx-config <file>',
+        'your own nginx.conf or server-block snippet, in place of the good profile',
+      )
+      .option('--haproxy-config <file>', 'your own haproxy.cfg, in place of the good profile')
+      .option('--caddy-config <file>', 'your own Caddyfile, in place of the good profile')
       .option(
         '--target <file|zoo:NAME>',
         'JSON target file (your own SSE server, see "Targets" below), or zoo:NAME (a defect zoo member)',
@@ -345,13 +439,14 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .command('install')
     .description(
       'provide nginx, toxiproxy-server v2.12.0 (built with Go into the per-user cache) and, with --browser, ' +
-        'Chromium; idempotent, prints what it found',
+        'Chromium, with --proxy, HAProxy or Caddy; idempotent, prints what it found',
     )
     .option(
       '--with-deps',
-      'also install system packages (nginx, chromium) with apt-get (root or sudo) or brew',
+      'also install system packages (nginx, haproxy, caddy, chromium) with apt-get (root or sudo) or brew',
     )
     .option('--browser', 'require Chromium (browser subscribers, the report browser test)')
+    .option('--proxy <proxy>', 'also provide this proxy: haproxy, caddy (repeatable)', collect, [])
     .option('--check', 'only look, install nothing')
     .action(async (flags: InstallFlags) => {
       const { installCommand } = await import('./install/command.ts');
@@ -393,6 +488,13 @@ export function buildProgram(setCode: (code: number) => void): Command {
       const { initCommand } = await import('./init/command.ts');
       setCode(await initCommand(flags));
     });
+  program
+    .command('compare <left> <right...>')
+    .description(
+      'compare runs (results.json files): the scenarios they share must end the same way on every side ' +
+        '(e.g. the local and the containers runtime); exits 1 on a disagreement',
+    )
+    .action(async (left: string, right: string[]) => setCode(await compareCommand(left, right)));
   program
     .command('report <results>')
     .description('re-render report.html, junit.xml and summary.md from a results.json')

@@ -19,7 +19,7 @@ Environment:
                         uses containers when a Docker engine answers and testcontainers is installed
   SSE_CHAOS_CACHE_DIR   where \`install\` builds toxiproxy-server (default ~/.cache/sse-chaos,
                         ~/Library/Caches/sse-chaos on macOS); outside node_modules, survives npm ci
-  SSE_CHAOS_NGINX, SSE_CHAOS_TOXIPROXY, SSE_CHAOS_CHROMIUM
+  SSE_CHAOS_NGINX, SSE_CHAOS_HAPROXY, SSE_CHAOS_CADDY, SSE_CHAOS_TOXIPROXY, SSE_CHAOS_CHROMIUM
                         use this binary instead of searching PATH and the cache
   CI                    plain progress lines instead of a live line
 
@@ -36,7 +36,18 @@ Targets (--target, or "target" in the config):
                    "idPath": "id" },
       "declares": { "heartbeatMs": 15000, "retry": { "baseMs": 3000, "jitterMs": 1000 },
                     "retention": { "events": 10000 }, "durable": false, "shutdownGraceMs": 5000 } }
-  or one already running: { "kind": "url", "baseUrl": "http://127.0.0.1:9000", ... the same keys }.
+  or one already running: { "kind": "url", "baseUrl": "http://127.0.0.1:9000", ... the same keys },
+    with "control": { "stop": "docker stop app", "kill": "docker kill app", "start": "docker start app" }
+    (or "restart": "systemctl restart app"; each a shell line or argv, "timeoutMs" each or for all) so
+    the scenarios that stop or crash the target run against it; "readyTimeoutMs" bounds readyPath.
+  publish also takes "encoding": "json" | "form" | "text", a harness-made "{{id}}" ("idFormat":
+  "evt-{{seq}}", default "{{uuid}}"), and "ack": { "from": "json", "path" } | { "from": "text", "regex" }
+  | { "from": "header", "name" } | { "from": "status" } (the id was ours).
   declares.heartbeatMs is required; what is not declared is not assumed, and scenarios that need it
   are skipped. \`sse-chaos init\` writes one for you.
+
+Proxies (--proxy nginx|haproxy|caddy, repeatable for a matrix; --list shows every profile):
+  --nginx-config FILE, --haproxy-config FILE, --caddy-config FILE run your own config in place of the
+  good profile; placeholders {{upstream}}, {{listen}}, {{probe}} (and {{tempDir}} for nginx). It goes
+  through the proxy's syntax check first: a bad one exits 2 quoting the proxy at your line.
 `;

@@ -18,7 +18,14 @@ import {
   sloOutcome,
   unknownExpectedViolations,
 } from './figures.ts';
-import { CHART_TITLES, scenarioCharts, type ChartKey, type ScenarioChartPayload } from './html/chart-data.ts';
+import {
+  CHART_TITLES,
+  PROFILE_CHARTS,
+  profileLabel,
+  scenarioCharts,
+  type ChartKey,
+  type ScenarioChartPayload,
+} from './html/chart-data.ts';
 import type { Environment, FaultWindow, Results, ScenarioResult } from '../harness/results/results.ts';
 
 const require = createRequire(import.meta.url);
@@ -34,7 +41,15 @@ function inlineScript(source: string, name: string): string {
   return source;
 }
 
-const CHART_ORDER: ChartKey[] = ['latency', 'connected', 'reconnects', 'gaps', 'flow'];
+const CHART_ORDER: ChartKey[] = [
+  'latency',
+  'connected',
+  'reconnects',
+  'clientsConnected',
+  'clientsReconnects',
+  'gaps',
+  'flow',
+];
 
 /** DOM id of a scenario section; index-based so any scenario name is safe. */
 export function scenarioDomId(index: number): string {
@@ -176,25 +191,77 @@ function renderScenario(s: ScenarioResult, index: number, charts: ScenarioChartP
     skipped: 'skipped',
   }[scenarioOutcome(s)];
   const fleetProfiles = Object.entries(s.fleet.profiles)
-    .map(([name, n]) => `${n.toLocaleString('en-US')} ${name}`)
+    .map(([name, n]) => `${n.toLocaleString('en-US')} ${profileLabel(name)}`)
     .join(', ');
+  const transport = s.transport
+    ? `<span>clients to nginx <b>${s.transport.http2 ? 'HTTP/2 over TLS' : 'HTTPS (HTTP/1.1)'}</b></span>`
+    : '';
   return `<section class="scenario ${cls}" id="${id}" data-scenario="${h(s.name)}">
 <div class="scenario-head"><h2>${h(s.name)}</h2>${outcomeBadge(s)}${verdictBadge(s)}<span class="muted">expected: ${h(expectedText(s))}</span></div>
 <p class="description">${h(s.description)}</p>
-<p class="meta"><span>nginx profile <b>${h(s.profile)}</b></span><span>target <b>${h(s.target)}</b></span><span>subscribers <b>${h(s.fleet.subscribers.toLocaleString('en-US'))}</b>${fleetProfiles ? ` (${h(fleetProfiles)})` : ''}</span><span>published <b>${h(s.workload.published.toLocaleString('en-US'))}</b> at ${h(formatNumber(s.workload.ratePerSec, '/s'))} (${h(s.workload.acknowledged.toLocaleString('en-US'))} acknowledged, ${h(s.workload.failed.toLocaleString('en-US'))} failed)</span><span>duration <b>${h(formatDuration(s.durationMs))}</b></span></p>
+<p class="meta"><span>${h(s.proxy ?? 'nginx')} profile <b>${h(s.profile)}</b></span><span>target <b>${h(s.target)}</b></span><span>subscribers <b>${h(s.fleet.subscribers.toLocaleString('en-US'))}</b>${fleetProfiles ? ` (${h(fleetProfiles)})` : ''}</span><span>published <b>${h(s.workload.published.toLocaleString('en-US'))}</b> at ${h(formatNumber(s.workload.ratePerSec, '/s'))} (${h(s.workload.acknowledged.toLocaleString('en-US'))} acknowledged, ${h(s.workload.failed.toLocaleString('en-US'))} failed)</span><span>duration <b>${h(formatDuration(s.durationMs))}</b></span>${transport}</p>
 ${s.error ? `<div class="callout error"><b>⚠ The scenario could not run to a verdict (infrastructure, not the SLOs):</b><pre>${h(s.error)}</pre></div>` : ''}
 ${s.skipped ? `<div class="callout"><b>– Skipped, neither passed nor failed:</b> ${h(s.skipped.reason)}</div>` : ''}
 ${renderEvidence(s)}
+${renderBrowserCost(s)}
 ${renderSlos(s)}
 ${renderDiagnoses(s)}
+${renderModelCheck(s)}
 <h3>Fault timeline</h3>
 ${renderTimeline(s.faults, s.durationMs)}
 <h3>Charts <span class="muted" style="font-weight:400;font-size:12px"><span class="legend-fault"></span>shaded: fault windows</span></h3>
 ${renderCharts(charts, id)}
-${s.nginxConfig ? `<details><summary>nginx profile “${h(s.profile)}”: rendered config</summary><pre>${h(s.nginxConfig)}</pre></details>` : ''}
+${s.proxyConfig ? `<details><summary>${h(s.proxy ?? 'nginx')} profile “${h(s.profile)}”: rendered config</summary><pre>${h(s.proxyConfig)}</pre></details>` : ''}
 ${renderMetricsDiff(s)}
 ${renderLogs(s)}
 </section>`;
+}
+
+/** What the run's real browser cost (the `chromium` clients): the figure that sizes a fleet of them. */
+function renderBrowserCost(s: ScenarioResult): string {
+  const b = s.browsers;
+  if (!b) return '';
+  const mib = (x: number) => `${(x / 2 ** 20).toFixed(0)} MiB`;
+  const per = b.eventSources > 0 ? (b.peakPssBytes - b.idlePssBytes) / b.eventSources : 0;
+  const cpu = b.wallMs > 0 ? (b.cpuMs / b.wallMs) * 100 : 0;
+  return `<p class="meta browsers"><span>real browser <b>Chromium ${h(b.version)}</b></span><span><b>${h(b.eventSources)}</b> EventSources in <b>${h(b.contexts)}</b> contexts (${h(b.processes)} processes)</span><span>memory (PSS) <b>${h(mib(b.peakPssBytes))}</b> peak, idle browser ${h(mib(b.idlePssBytes))}, <b>${h((per / 2 ** 20).toFixed(1))} MiB</b> per EventSource</span><span>CPU <b>${h(cpu.toFixed(0))}%</b> of one core over ${h(formatDuration(b.wallMs))}</span>${s.harness ? `<span>harness event loop delay p99 <b>${h(s.harness.loopDelayP99Ms)} ms</b>, max ${h(s.harness.loopDelayMaxMs)} ms</span>` : ''}</p>`;
+}
+
+/** The model check: each SLO judged on the browser model's records and on real Chromium's. */
+function renderModelCheck(s: ScenarioResult): string {
+  const mc = s.modelCheck;
+  if (!mc) return '';
+  const cell = (v: string) =>
+    v === 'pass'
+      ? '<span class="badge pass">✔ pass</span>'
+      : v === 'fail'
+        ? '<span class="badge fail">✘ fail</span>'
+        : '<span class="badge skipped">– n/a</span>';
+  const outcome = (c: (typeof mc.comparisons)[number]) =>
+    c.outcome === 'agree'
+      ? '<span class="badge pass">✔ agree</span>'
+      : c.outcome === 'not comparable'
+        ? '<span class="badge skipped">– not comparable</span>'
+        : c.known
+          ? '<span class="badge expected">≠ known difference</span>'
+          : '<span class="badge fail">✘ disagree</span>';
+  const rows = mc.comparisons
+    .map(
+      (c) =>
+        `<tr class="${c.outcome === 'disagree' && !c.known ? 'unexpected' : ''}"><td><b>${h(c.slo)}</b></td><td>${cell(c.model)} <span class="muted">${h(formatNumber(c.modelMeasured))}</span></td><td>${cell(c.reality)} <span class="muted">${h(formatNumber(c.realityMeasured))}</span></td><td>${outcome(c)}</td><td class="muted">${h(c.known ?? c.note ?? '')}</td></tr>`,
+    )
+    .join('\n');
+  const summary =
+    mc.disagreements === 0
+      ? `✔ The browser model (${mc.subscribers.model} subscribers) and real Chromium (${mc.subscribers.reality} EventSources) reach the same verdicts wherever both can be judged.`
+      : `✘ The browser model and real Chromium disagree on ${mc.disagreements} SLO(s) with no documented reason: the model is wrong for this case.`;
+  return `<h3>Model check: the browser model vs real Chromium</h3>
+<p class="${mc.disagreements === 0 ? 'muted' : 'callout error'}">${h(summary)} Each side is judged on its own subscribers' records with the same thresholds; n/a: that side holds no evidence for the SLO (e.g. fewer than 20 cut together for a storm verdict).</p>
+<div class="table-wrap"><table class="model-check">
+<thead><tr><th>SLO</th><th>${h(profileLabel(mc.model))}</th><th>${h(profileLabel(mc.reality))}</th><th>Outcome</th><th>Why they may differ</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table></div>`;
 }
 
 /** What the verdict rests on, and what the plan decided for this target. */
@@ -284,14 +351,16 @@ ${rows}
 
 function renderCharts(payload: ScenarioChartPayload, id: string): string {
   const present = new Map(payload.charts.map((c) => [c.key, c]));
-  const cards = CHART_ORDER.map((key) => {
-    const chart = present.get(key);
-    const { title, help } = CHART_TITLES[key];
-    const body = chart
-      ? `<div class="chart" id="${id}-${key}" data-chart="${key}" role="img" aria-label="${h(title)} chart"></div>${chart.note ? `<p class="note">${h(chart.note)}</p>` : ''}`
-      : '<div class="chart-empty">No data recorded for this chart.</div>';
-    return `<div class="chart-card"><h4>${h(title)}</h4><p class="help">${h(help)}</p>${body}</div>`;
-  }).join('\n');
+  const cards = CHART_ORDER.filter((key) => present.has(key) || !PROFILE_CHARTS.includes(key))
+    .map((key) => {
+      const chart = present.get(key);
+      const { title, help } = CHART_TITLES[key];
+      const body = chart
+        ? `<div class="chart" id="${id}-${key}" data-chart="${key}" role="img" aria-label="${h(title)} chart"></div>${chart.note ? `<p class="note">${h(chart.note)}</p>` : ''}`
+        : '<div class="chart-empty">No data recorded for this chart.</div>';
+      return `<div class="chart-card"><h4>${h(title)}</h4><p class="help">${h(help)}</p>${body}</div>`;
+    })
+    .join('\n');
   return `<div class="charts">${cards}</div>`;
 }
 
@@ -320,8 +389,10 @@ ${rows}
 
 function renderLogs(s: ScenarioResult): string {
   const parts: string[] = [];
-  if (s.logs?.nginxError)
-    parts.push(`<details><summary>nginx error log</summary><pre>${h(s.logs.nginxError)}</pre></details>`);
+  if (s.logs?.proxyError)
+    parts.push(
+      `<details><summary>${h(s.proxy ?? 'nginx')} error log</summary><pre>${h(s.logs.proxyError)}</pre></details>`,
+    );
   if (s.logs?.target)
     parts.push(`<details><summary>Target log</summary><pre>${h(s.logs.target)}</pre></details>`);
   return parts.join('\n');
@@ -331,6 +402,7 @@ function renderEnvironment(env: Environment): string {
   const rows: [string, string][] = [
     ['Runtime', env.runtime],
     ['nginx', env.nginx],
+    ...(env.proxy ? ([['Proxy', env.proxy]] as [string, string][]) : []),
     ['Toxiproxy', env.toxiproxy],
     ['Node.js', env.node],
     ['OS', env.os],

@@ -2,14 +2,18 @@
 // Idempotent provisioning of a clone of this repository: `npm test` and `npm run chaos` run it first,
 // so a fresh clone needs no other command. It brings the npm dependencies in line with
 // package-lock.json (plain Node: tsx does not exist yet), then runs the same provisioning as
-// `npx sse-chaos install` (harness/install/provision.ts): nginx, toxiproxy-server v2.12.0 into the
-// per-user cache, chromium. Prints what it found; exits 1 with the fix when something is missing.
+// `npx sse-chaos install --proxy haproxy --proxy caddy` (harness/install/provision.ts): nginx, HAProxy
+// and Caddy (the self-test suite runs all three), toxiproxy-server v2.12.0 into the per-user cache,
+// chromium. Prints what it found; exits 1 with the fix when something is missing.
 //
-// Env: SSE_CHAOS_NGINX / SSE_CHAOS_TOXIPROXY / SSE_CHAOS_CHROMIUM  use this binary
+// Env: SSE_CHAOS_NGINX / SSE_CHAOS_HAPROXY / SSE_CHAOS_CADDY / SSE_CHAOS_TOXIPROXY / SSE_CHAOS_CHROMIUM
+//                               use this binary
 //      SSE_CHAOS_CACHE_DIR      where toxiproxy-server is built (default ~/.cache/sse-chaos)
 //      SSE_CHAOS_SKIP_BROWSER=1 do not require chromium
+//      SSE_CHAOS_SKIP_PROXIES=1 do not require HAProxy and Caddy
 //      SSE_CHAOS_SETUP_NO_INSTALL=1  only check, never install
-// As root with apt, system packages (nginx, chromium) are installed too (`install --with-deps`).
+// As root with apt, system packages (nginx, haproxy, caddy, chromium) are installed too
+// (`install --with-deps`).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -97,6 +101,7 @@ const result = await provision({
   env,
   withDeps: process.getuid?.() === 0 && !noInstall,
   browser: env.SSE_CHAOS_SKIP_BROWSER === '1' ? 'skip' : 'require',
+  proxies: env.SSE_CHAOS_SKIP_PROXIES === '1' ? [] : ['haproxy', 'caddy'],
   checkOnly: noInstall,
 });
 rows.push(...result.rows);

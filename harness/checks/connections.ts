@@ -45,6 +45,8 @@ export interface Subscriber {
   /** Empty = every topic. */
   topics: readonly string[];
   lane: Lane;
+  /** The client whose connections it shares (a real browser's context), if any. */
+  client?: string;
   /** First 200 event-stream response. */
   firstOpenT?: number;
   unsubscribeT?: number;
@@ -99,6 +101,7 @@ function build(records: readonly HistoryRecord[], ctx: CheckContext): Connection
         s.profile = r.profile;
         s.topics = r.topics;
         s.lane = r.lane;
+        if (r.client !== undefined) s.client = r.client;
         break;
       }
       case 'unsubscribe':

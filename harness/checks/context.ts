@@ -51,6 +51,12 @@ export interface CheckContext {
    * 20 and a 1 s jitter window: about once in 15,000 cuts).
    */
   spreadMinSubscribers: number;
+  /**
+   * A connect that waits this long with neither a response nor an error, while its client holds
+   * other streams open to the same origin, is queued behind the client's connection limit. Far above
+   * any real response time; a buffering proxy's delay only counts when streams share a client.
+   */
+  queueMinMs: number;
 }
 
 /** The judging constants, owned by the checks (harness/checks/README.md says why each is what it is). */
@@ -65,6 +71,7 @@ export const JUDGING: Readonly<
     | 'burstWindowMs'
     | 'stormWindowMs'
     | 'spreadMinSubscribers'
+    | 'queueMinMs'
   >
 > = Object.freeze({
   bucketMs: 250,
@@ -75,6 +82,7 @@ export const JUDGING: Readonly<
   burstWindowMs: 5,
   stormWindowMs: 100,
   spreadMinSubscribers: 20,
+  queueMinMs: 2000,
 });
 
 /** The parts a run must supply: what the target declared and the fleet's policies. */
@@ -110,6 +118,7 @@ export function checkContext(input: CheckContextInput): CheckContext {
     ['burstWindowMs', ctx.burstWindowMs],
     ['stormWindowMs', ctx.stormWindowMs],
     ['spreadMinSubscribers', ctx.spreadMinSubscribers],
+    ['queueMinMs', ctx.queueMinMs],
     ['retention.events', ctx.retention?.events],
     ['retention.ms', ctx.retention?.ms],
   ];

@@ -94,6 +94,9 @@ export const MEASUREMENTS = {
   'heartbeat.idleCutSilenceP50Ms': "median silence before those cuts (~ the intermediary's idle timeout, ms)",
   'heartbeat.idleCutAgeP50Ms': 'median age of the cut streams (ms)',
   'heartbeat.stalls': 'open streams the client watchdog ended for silence outside disruptions',
+  'heartbeat.ageCuts':
+    'open streams cut outside disruptions at one shared age after scattered silences: a deadline on the whole response',
+  'heartbeat.ageCutAgeP50Ms': 'median age of those streams (~ the deadline, ms)',
 
   // reconnect (reconnect.ts)
   'reconnect.connects': 'every connect attempt (ramp included)',
@@ -116,6 +119,11 @@ export const MEASUREMENTS = {
   'reconnect.maxRetryHintMs': 'the largest retry hint (as applied) any subscriber received (ms)',
   'reconnect.delayP50.browser': 'median recorded reconnect delay of the browser profile (ms)',
   'reconnect.delayP50.backoff': 'median recorded reconnect delay of the backoff profile (ms)',
+  'reconnect.queuedAttempts':
+    "connect attempts that waited queueMinMs or longer with no response and no error while their client (a browser context) held other streams open to the same origin, outside disruptions: queued behind the client's connection limit",
+  'reconnect.queuedMaxMs': 'the longest of those waits (ms); null without one',
+  'reconnect.queuedBehindStreams':
+    'the most streams the client held open to that origin while an attempt was queued (6: a browser over HTTP/1.1); null without one',
 
   // buffering (buffering.ts)
   'buffering.ttfbP50': 'first body byte after connect, p50, outside disruptions (ms)',

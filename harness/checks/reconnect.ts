@@ -106,6 +106,52 @@ function massCuts(records: readonly HistoryRecord[], ctx: CheckContext, obeying:
   return { herd, herdSubscribers, spread };
 }
 
+/**
+ * Connect attempts queued behind their client's connection limit: a subscriber that shares its
+ * connections (a browser context: its tabs) waited at least `queueMinMs` with no response and no
+ * error while the same client held other streams open to the same origin (lane), outside every
+ * disruption of it. Over HTTP/1.1 a browser opens at most 6 connections per origin, so the 7th
+ * EventSource waits for a socket with no error at all. Also: the longest such wait, and the most
+ * streams the client held open meanwhile.
+ */
+function queuedAttempts(
+  records: readonly HistoryRecord[],
+  ctx: CheckContext,
+): { count: number; maxMs: number | null; streams: number | null } {
+  const { connections, subscribers } = connectionModel(records, ctx);
+  const dis = disruptions(records, ctx);
+  const endT = runBounds(records).endT;
+  const clientOf = (sub: number): string | undefined => subscribers.get(sub)?.client;
+  // Streams per client and lane, as [opened, closed) intervals.
+  const streams = new Map<string, [number, number][]>();
+  for (const c of connections) {
+    const client = clientOf(c.sub);
+    if (client === undefined || !c.open || c.responseT === undefined) continue;
+    const key = `${client}\t${c.lane}`;
+    let list = streams.get(key);
+    if (!list) streams.set(key, (list = []));
+    list.push([c.responseT, c.closeT ?? Infinity]);
+  }
+  let count = 0;
+  let maxMs: number | null = null;
+  let most: number | null = null;
+  for (const c of connections) {
+    const client = clientOf(c.sub);
+    if (client === undefined) continue;
+    const waitEnd = c.responseT ?? c.closeT ?? endT;
+    const wait = waitEnd - c.connectT;
+    if (wait < ctx.queueMinMs || dis.forSub(c.sub).overlaps(c.connectT, waitEnd)) continue;
+    // Others' streams open at the moment the wait became a queue.
+    const at = c.connectT + ctx.queueMinMs;
+    const open = (streams.get(`${client}\t${c.lane}`) ?? []).filter(([a, b]) => a <= at && b > at).length;
+    if (open === 0) continue;
+    count++;
+    maxMs = Math.max(maxMs ?? 0, wait);
+    most = Math.max(most ?? 0, open);
+  }
+  return { count, maxMs, streams: most };
+}
+
 /** The most frequent non-200 status (ties: the lowest), null if none. */
 function topStatus(statuses: Map<number, number>): number | null {
   let best: number | null = null;
@@ -155,6 +201,7 @@ export const reconnect: Check = {
     }
     attemptTimes.sort((a, b) => a - b);
     const cuts = massCuts(records, ctx, obeying);
+    const queued = queuedAttempts(records, ctx);
 
     // Recovery: per subscriber and disruption, from the window's end to its own recovery.
     let recoveryMs: number | null = null;
@@ -188,6 +235,9 @@ export const reconnect: Check = {
       'reconnect.maxRetryHintMs': maxRetry,
       'reconnect.delayP50.browser': round3(percentile(delays.browser, 50)),
       'reconnect.delayP50.backoff': round3(percentile(delays.backoff, 50)),
+      'reconnect.queuedAttempts': queued.count,
+      'reconnect.queuedMaxMs': round3(queued.maxMs),
+      'reconnect.queuedBehindStreams': queued.streams,
     };
   },
 };

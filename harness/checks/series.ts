@@ -4,6 +4,7 @@
  * to the run start. heartbeatGaps has one point per open connection: its longest silence, placed
  * at the silence's start.
  */
+import type { HistoryRecord } from '../history/records.ts';
 import type { TimeSeries } from '../results/results.ts';
 import { asArray, type Records } from './check.ts';
 import type { CheckContext } from './context.ts';
@@ -66,17 +67,10 @@ export function buildSeries(history: Records, ctx: CheckContext): TimeSeries {
       });
     }
   }
-  deltas.sort((x, y) => x[0] - y[0]);
-  const connected: number[] = [];
-  let open = 0;
-  let k = 0;
-  for (let b = 0; b < n; b++) {
-    const end = startT + (b + 1) * size;
-    while (k < deltas.length && deltas[k]![0] < end) open += deltas[k++]![1];
-    connected.push(open);
-  }
+  const connected = openAtBucketEnds(deltas, n, startT, size);
 
   const perSec = 1000 / size;
+  const byProfile = profileSeries(records, ctx, n, bucketOf, startT, size, perSec);
   return {
     bucketMs: size,
     t: Array.from({ length: n }, (_, b) => b * size),
@@ -89,5 +83,58 @@ export function buildSeries(history: Records, ctx: CheckContext): TimeSeries {
     published,
     delivered,
     heartbeatGaps,
+    ...(byProfile ? { byProfile } : {}),
   };
+}
+
+/**
+ * Connected and reconnect series per client profile, when real browsers share the fleet with
+ * modelled clients: their timelines beside the models'. Undefined otherwise (a purely modelled
+ * fleet's report stays as it was).
+ */
+function profileSeries(
+  records: readonly HistoryRecord[],
+  ctx: CheckContext,
+  n: number,
+  bucketOf: (t: number) => number,
+  startT: number,
+  size: number,
+  perSec: number,
+): TimeSeries['byProfile'] {
+  const { connections, subscribers } = connectionModel(records, ctx);
+  const profileOf = new Map<number, string>();
+  for (const s of subscribers.values()) if (s.profile) profileOf.set(s.sub, s.profile);
+  const profiles = [...new Set(profileOf.values())].sort();
+  if (profiles.length < 2 || !profiles.includes('chromium')) return undefined;
+  const out: NonNullable<TimeSeries['byProfile']> = {};
+  for (const p of profiles) {
+    const connects = new Array<number>(n).fill(0);
+    const deltas: [number, number][] = [];
+    for (const c of connections) {
+      if (profileOf.get(c.sub) !== p) continue;
+      connects[bucketOf(c.connectT)]!++;
+      if (!c.open || c.responseT === undefined) continue;
+      deltas.push([c.responseT, 1]);
+      if (c.closeT !== undefined) deltas.push([c.closeT, -1]);
+    }
+    out[p] = {
+      connected: openAtBucketEnds(deltas, n, startT, size),
+      reconnectsPerSec: connects.map((c) => round3(c * perSec)!),
+    };
+  }
+  return out;
+}
+
+/** Streams open at each bucket's end, from +1 (opened) / -1 (closed) steps; sorts `deltas`. */
+function openAtBucketEnds(deltas: [number, number][], n: number, startT: number, size: number): number[] {
+  deltas.sort((x, y) => x[0] - y[0]);
+  const connected: number[] = [];
+  let open = 0;
+  let k = 0;
+  for (let b = 0; b < n; b++) {
+    const end = startT + (b + 1) * size;
+    while (k < deltas.length && deltas[k]![0] < end) open += deltas[k++]![1];
+    connected.push(open);
+  }
+  return connected;
 }

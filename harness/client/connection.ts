@@ -61,6 +61,11 @@ export interface ConnectionOptions {
   maxRedirects?: number;
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /**
+   * Refuse a `charset` other than UTF-8 on the event stream (a `content-type` end), as browsers'
+   * EventSource does: `text/event-stream; charset=iso-8859-1` fails the connection for good.
+   */
+  onlyUtf8?: boolean;
 }
 
 export interface Connection {
@@ -75,6 +80,23 @@ const REDIRECT = new Set([301, 302, 303, 307, 308]);
 export function mimeEssence(contentType: string): string {
   const semi = contentType.indexOf(';');
   return (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+}
+
+/**
+ * The `charset` parameter of a content type ('' when absent), unquoted: `text/event-stream;
+ * charset="UTF-8"` -> `UTF-8`. Chromium accepts an event stream only without one or with exactly
+ * `utf-8` (any case; not `utf8`).
+ */
+export function charsetOf(contentType: string): string {
+  for (const param of contentType.split(';').slice(1)) {
+    const eq = param.indexOf('=');
+    if (eq === -1 || param.slice(0, eq).trim().toLowerCase() !== 'charset') continue;
+    return param
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
+  }
+  return '';
 }
 
 /** undici writes header values as latin1: pass the UTF-8 bytes of the id through unchanged. */
@@ -235,6 +257,11 @@ class SseConnection implements Connection {
       return false;
     }
     if (mimeEssence(contentType) !== 'text/event-stream') {
+      this.fail({ reason: 'content-type', status, contentType });
+      return false;
+    }
+    const charset = this.opts.onlyUtf8 ? charsetOf(contentType) : '';
+    if (charset !== '' && charset.toLowerCase() !== 'utf-8') {
       this.fail({ reason: 'content-type', status, contentType });
       return false;
     }

@@ -51,6 +51,8 @@ export interface FleetOptions {
   maxEventBytes?: number;
   /** Bring your own dispatcher (the fleet then does not close it). */
   dispatcher?: Dispatcher;
+  /** How the fleet's own agent reaches https stream URLs (trusted certificate, HTTP/2). */
+  transport?: StreamTransport;
   /** First subscriber id (default 0), so several fleets can share a history. */
   firstSub?: number;
   /** The run nonce: payloads of other runs are recorded as foreign (see history/payload.ts). */
@@ -71,15 +73,36 @@ export interface Fleet {
   stop(): Promise<void>;
 }
 
-/** An undici Agent for many long-lived streams: no pool limit, no body/headers timeouts. */
-export function createStreamAgent(): Agent {
+/** How a stream agent reaches an https origin. */
+export interface StreamTransport {
+  /** A certificate (PEM) to trust besides the system's: e.g. a run's self-signed one. */
+  ca?: string;
+  /** Speak HTTP/2 (negotiated by ALPN, so https only): every stream to an origin on one connection. */
+  http2?: boolean;
+}
+
+/**
+ * Streams one HTTP/2 connection carries at once: nginx's default http2_max_concurrent_streams. A
+ * browser queues streams beyond the server's limit on the same connection; so does this agent.
+ */
+export const H2_STREAMS_PER_CONNECTION = 128;
+
+/**
+ * An undici Agent for many long-lived streams: no body/headers timeouts. Over HTTP/1.1 each stream
+ * has its own socket (no pool limit, nothing queued behind a stream); over HTTP/2 one connection per
+ * origin multiplexes them, as a browser does, so a cut of that connection ends every stream at once.
+ */
+export function createStreamAgent(transport: StreamTransport = {}): Agent {
+  const h2 = transport.http2 === true;
   return new Agent({
-    connections: null, // one socket per stream, unbounded
-    pipelining: 0, // a stream occupies its socket; never queue a request behind it
+    connections: h2 ? 1 : null,
+    pipelining: h2 ? H2_STREAMS_PER_CONNECTION : 0,
+    allowH2: h2,
     keepAliveTimeout: 4_000,
     bodyTimeout: 0, // the watchdog decides when a silent stream is dead
     headersTimeout: 0,
     connectTimeout: 10_000,
+    ...(transport.ca !== undefined ? { connect: { ca: transport.ca } } : {}),
   });
 }
 
@@ -106,7 +129,7 @@ export function createFleet(o: FleetOptions): Fleet {
   const rampMs = o.rampMs ?? 0;
   const seed = o.seed ?? Math.floor(Math.random() * 2 ** 32);
   const ownAgent = o.dispatcher === undefined;
-  const dispatcher = o.dispatcher ?? createStreamAgent();
+  const dispatcher = o.dispatcher ?? createStreamAgent(o.transport);
   const stallAfterMs = o.stallAfterMs ?? (o.heartbeatMs ?? 0) * (o.stallMultiple ?? 3);
   const watchdog = createWatchdog(Math.min(1000, Math.max(50, stallAfterMs / 4)));
   const counters: FleetCounters = { ...newCounters(), started: 0 };

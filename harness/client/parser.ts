@@ -2,23 +2,34 @@
  * A streaming `text/event-stream` parser, exactly per the WHATWG HTML "event stream interpretation"
  * rules, for any chunking of the bytes. No I/O: bytes in, callbacks out.
  *
- * How it is fast: a fleet of thousands of subscribers parses every event, mostly in packet-sized
- * chunks. Each chunk is decoded once, with one native call (Latin-1 copy when it is all ASCII, which
- * is nearly always, else UTF-8), and lines are then found and cut with V8's string `indexOf`/`slice`,
- * which share the chunk's memory instead of copying. Chunks without a line end are only copied and
- * decoded once their line ends (byte-by-byte feeding costs one decode per line, not per byte); the CR
- * search is cached per chunk. A UTF-8 sequence split across chunks (at most 3 bytes) stays in one
- * streaming TextDecoder until the next chunk completes it, so decoding per chunk gives exactly what
- * decoding the whole stream would, U+FFFD replacement included. Every separator the format knows
- * (CR, LF, `:`, space) is ASCII, so it never hides inside a multi-byte sequence; that also lets the
- * UTF-8 length of a non-ASCII line come from where its end lies in the bytes instead of a recount.
- * (Measured against eventsource-parser by bench/parser-bench.ts.)
+ * How it is fast (measured against eventsource-parser by bench/parser-bench.ts): it decodes only what
+ * must become a string, once. Every separator the format knows (CR, LF, `:`, space) is ASCII, so a
+ * chunk is scanned through a Latin-1 view of its bytes (one native copy; character i is byte i) with
+ * V8's string `indexOf`, and field names are compared there. In an ASCII chunk (nearly all of them)
+ * the view is the text: values are slices sharing its memory, and an unterminated line is carried
+ * as a slice too. In any other chunk, values are decoded from their bytes with the fastest UTF-8
+ * decoder for their size, and the `data` lines of an event are gathered as bytes, LF-joined
+ * (compacted in place within a chunk, in a work buffer shared by all parsers; kept across chunks),
+ * and decoded once when the event is dispatched: one flat string per event, not one decode per line
+ * and a chain of concatenations its reader would have to flatten. Values end at ASCII bytes, so
+ * decoding them one by one gives exactly what decoding the whole stream would, U+FFFD replacement
+ * included. A chunk without a line end is only appended to
+ * the carried bytes (byte-by-byte feeding costs one decode per line, not per byte).
  *
  * Limits on line and event size throw a {@link ParserLimitError}: a hostile or broken stream can never
  * make the harness hold unbounded memory.
  */
 import { Buffer, isAscii } from 'node:buffer';
-import { TextDecoder } from 'node:util';
+import {
+  asBuffer,
+  decodeUtf8,
+  grow,
+  hasLineEnd,
+  LF,
+  releaseShared,
+  takeShared,
+  type SliceBuffer,
+} from './parser-bytes.ts';
 
 /** An event as dispatched. `bytes` is the UTF-8 length of `data` (an addition to the shared contract). */
 export interface ParsedEvent {
@@ -70,44 +81,12 @@ export class ParserLimitError extends Error {
 export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
-const LF = 0x0a;
-const CR = 0x0d;
 const COLON = 0x3a;
 const SPACE = 0x20;
-
-/** Node's long-stable Buffer slicing decoders (lib/buffer.js), missing from the typings. */
-type SliceBuffer = Buffer & {
-  utf8Slice(start: number, end: number): string;
-  latin1Slice(start: number, end: number): string;
-};
-
-/** A Buffer view of the caller's bytes (no copy) so the native slicing decoders apply. */
-function asBuffer(bytes: Uint8Array): SliceBuffer {
-  return (
-    Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  ) as SliceBuffer;
-}
-
-/**
- * How many bytes at the end of buf[0..len) start a UTF-8 sequence that the next chunk may complete
- * (0..3). Only the last lead byte matters: before any non-continuation byte a WHATWG decoder is back
- * in its initial state (an unfinished sequence before it has already become U+FFFD), so cutting there
- * and decoding the carried bytes with the next chunk gives exactly what decoding the stream would.
- */
-function incompleteTail(buf: Uint8Array, len: number): number {
-  for (let k = 1; k <= 3 && k <= len; k++) {
-    const c = buf[len - k]!;
-    if ((c & 0xc0) === 0x80) continue; // a continuation byte: look further back
-    const need = c >= 0xf5 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 1;
-    return need > k ? k : 0;
-  }
-  return 0;
-}
-
-const STREAM = { stream: true } as const;
-
-/** UTF-8 length of a value: its length when it came from ASCII bytes, else counted. */
-const utf8Length = (s: string, ascii: boolean): number => (ascii ? s.length : Buffer.byteLength(s, 'utf8'));
+/** Data bytes of an unfinished event kept across chunks before they are decoded anyway. */
+const PEND_MAX_BYTES = 64 * 1024;
+/** A pending-bytes buffer larger than this is dropped once its event is out (idle subscribers). */
+const PEND_KEEP_BYTES = 16 * 1024;
 
 /**
  * Creates a parser for one stream. (A class behind a factory: its methods live once on the prototype,
@@ -126,28 +105,40 @@ class EventStreamParser implements Parser {
 
   private lastId: string; // the "last event ID string"
   private idBuffer: string; // the "last event ID buffer"
-  private eventType = '';
-  private data = ''; // the data buffer, without the trailing LF the spec appends and then removes
-  private dataBytes = 0; // UTF-8 length of data, counted per line (a line is flat; the joined data is not)
-  private hasData = false;
-
-  private carry = ''; // an unterminated line from earlier chunks, decoded
-  private carryAscii = true;
-  // Bytes of a line that has not ended yet, not decoded: chunks without a line end (byte-by-byte
-  // feeding, long lines) are only copied here, and decoded once when their line ends.
-  private pending: SliceBuffer | null = null;
-  private pendingLen = 0;
-  // Non-ASCII text goes through one streaming decoder (made on first need: most streams never need
-  // it), which carries a UTF-8 sequence split across chunks; `busy` says it holds such a part.
-  private decoder: TextDecoder | null = null;
-  private busy = false;
-  private busyTail: Uint8Array | null = null; // the bytes of that part, to tell when it completes
-  private busyLen = 0;
-  private textAscii = true; // the last decoded text came from ASCII bytes
-  private skipLF = false; // the previous chunk ended in CR: a leading LF belongs to that line end
-  private started = false; // past the stream's first character (a leading BOM is stripped once)
   private idPinned = false; // idBuffer is a view into the current chunk's text (see ownCopy)
+  private eventType = '';
+
+  // The data buffer of the event being built, in order: lines as a string (`data`, without the LF
+  // the spec appends and removes again; ASCII lines are slices), then lines kept as bytes from
+  // earlier chunks (`pend`), then this chunk's lines as bytes, compacted and LF-joined in
+  // src[rangeStart..rangeEnd). Bytes are decoded once, when the event is dispatched. Once a line
+  // went to bytes, every later line of the event does too (the order is the data's).
+  private data: string | null = null;
+  private dataBytes = 0; // UTF-8 length of `data`
+  private pend: SliceBuffer | null = null;
+  private pendLen = 0;
+  private pendLines = 0; // data lines in pend (0: none)
+  private rangeLines = 0; // data lines in the byte range (0: none)
+  private rangeStart = 0;
+  private rangeEnd = 0;
+
+  // An unterminated line carried to the next chunk: text from ASCII chunks (a slice: no copy), then
+  // bytes (from a chunk that is not ASCII or has no line end; the text moves there first).
+  private carryText = '';
+  private carry: SliceBuffer | null = null;
+  private carryLen = 0;
+  private carryAscii = true;
+  private skipLF = false; // the last chunk ended in CR: a leading LF belongs to that line end
+  private started = false; // past the stream's first line (a leading BOM is stripped once)
   private failed: ParserLimitError | null = null;
+
+  // Only during feed(): whether the chunk or the carried line may hold a NUL; the bytes values are
+  // decoded from (the chunk, or its copy in the work buffer once data lines were compacted), and
+  // that work buffer while it is held.
+  private hasNul = true;
+  private src: SliceBuffer | null = null;
+  private work: SliceBuffer | null = null;
+  private ownWork: SliceBuffer | null = null; // used when the shared work buffer is taken
 
   constructor(handlers: ParserHandlers, options: ParserOptions) {
     this.maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -166,251 +157,250 @@ class EventStreamParser implements Parser {
     throw this.failed;
   }
 
+  /** Appends one data value (already a string) of `bytes` UTF-8 bytes to the data buffer. */
+  private addData(value: string, bytes: number): void {
+    if (this.data === null) {
+      this.data = value;
+      this.dataBytes = bytes;
+    } else {
+      this.data = `${this.data}\n${value}`;
+      this.dataBytes += bytes + 1;
+    }
+    if (this.dataBytes > this.maxEvent) this.fail('maxEventBytes', this.maxEvent);
+  }
+
+  /** Decodes buf[start..end), data lines, into the data buffer. */
+  private decodeData(buf: SliceBuffer, start: number, end: number): void {
+    const value = decodeUtf8(buf, start, end);
+    let bytes = end - start;
+    // Bad bytes became U+FFFD (3 bytes in UTF-8): then the byte count is not the text's UTF-8 length.
+    if (value.indexOf('\uFFFD') !== -1) bytes = Buffer.byteLength(value, 'utf8');
+    this.addData(value, bytes);
+  }
+
+  /** Appends the data value buf[start..end) to the pending bytes (LF first unless it is the first). */
+  private appendPend(buf: SliceBuffer, start: number, end: number): void {
+    const len = this.pendLen;
+    const sep = this.pendLines > 0 ? 1 : 0;
+    const need = len + sep + end - start;
+    if (need + this.dataBytes > this.maxEvent) this.fail('maxEventBytes', this.maxEvent);
+    const p = (this.pend = grow(this.pend, len, need));
+    if (sep === 1) p[len] = LF;
+    if (end > start) p.set(new Uint8Array(buf.buffer, buf.byteOffset + start, end - start), len + sep);
+    this.pendLen = need;
+    this.pendLines++;
+  }
+
+  /** Moves the range of data lines into the pending bytes (the chunk is not ours to keep). */
+  private rangeToPend(): void {
+    this.appendPend(this.src!, this.rangeStart, this.rangeEnd);
+    this.pendLines += this.rangeLines - 1;
+    this.rangeLines = 0;
+  }
+
+  /** Decodes every data line held as bytes into the data buffer. */
+  private flushBytes(): void {
+    if (this.pendLines > 0) {
+      if (this.rangeLines > 0) this.rangeToPend();
+      this.decodeData(this.pend!, 0, this.pendLen);
+      this.pendLines = 0;
+      this.pendLen = 0;
+      if (this.pend!.length > PEND_KEEP_BYTES) this.pend = null; // hold little between events
+    } else if (this.rangeLines > 0) {
+      this.decodeData(this.src!, this.rangeStart, this.rangeEnd);
+      this.rangeLines = 0;
+    }
+  }
+
   private dispatch(): void {
     this.lastId = this.idBuffer;
-    if (!this.hasData) {
+    if (this.pendLines > 0 || this.rangeLines > 0) this.flushBytes();
+    const data = this.data;
+    if (data === null) {
       this.eventType = '';
       return;
     }
     const type = this.eventType === '' ? 'message' : this.eventType;
-    const e = { type, data: this.data, lastEventId: this.lastId, bytes: this.dataBytes };
-    this.data = '';
-    this.hasData = false;
+    const bytes = this.dataBytes;
+    this.data = null;
     this.eventType = '';
-    this.handlers.onEvent(e);
+    this.handlers.onEvent({ type, data, lastEventId: this.lastId, bytes });
   }
 
   /**
-   * One complete line s[start..end), without its terminator. `ascii`: it came from ASCII bytes;
-   * `lineBytes`: its UTF-8 length when known from the byte positions (else -1).
+   * One non-empty line, text[start..end) = bytes src[start..end). `ascii`: the bytes are ASCII, so
+   * the text is the value; else values are decoded from the bytes. `range`: data lines may gather
+   * in the byte range (false for a line assembled in the carry buffer, which is reused).
    */
-  private line(s: string, start: number, end: number, ascii: boolean, lineBytes: number): void {
-    if (start === end) {
-      this.dispatch();
-      return;
-    }
-    const c0 = s.charCodeAt(start);
-    if (c0 === COLON) {
-      if (this.handlers.onComment) this.handlers.onComment(s.slice(start + 1, end));
-      return;
-    }
-    // The field name runs to the first colon (or the end of the line).
+  private line(t: string, start: number, end: number, ascii: boolean, range: boolean): void {
+    // The field name runs to the first colon (or the end of the line). Kept small: V8 inlines it.
+    const c0 = t.charCodeAt(start);
     if (c0 === 0x64 /* d */) {
-      if (
-        end - start >= 4 &&
-        s.charCodeAt(start + 1) === 0x61 &&
-        s.charCodeAt(start + 2) === 0x74 &&
-        s.charCodeAt(start + 3) === 0x61 &&
-        (start + 4 === end || s.charCodeAt(start + 4) === COLON)
-      ) {
-        const v = valueStart(s, start + 4, end);
-        const value = v === end ? '' : s.slice(v, end);
-        // The field name, colon and space are ASCII: one byte per character.
-        const n = ascii ? value.length : lineBytes >= 0 ? lineBytes - (v - start) : utf8Length(value, false);
-        if (this.hasData) {
-          this.data = `${this.data}\n${value}`;
-          this.dataBytes += n + 1;
-        } else {
-          this.data = value;
-          this.dataBytes = n;
-          this.hasData = true;
-        }
-        if (this.dataBytes > this.maxEvent) this.fail('maxEventBytes', this.maxEvent);
+      if (isName(t, start, end, 'data')) {
+        const v = valueStart(t, start + 4, end);
+        if (ascii && this.pendLines === 0) this.addData(v === end ? '' : t.slice(v, end), end - v);
+        else this.bytesData(v, end, ascii, range);
       }
-      return;
-    }
-    if (c0 === 0x69 /* i */) {
-      if (
-        end - start >= 2 &&
-        s.charCodeAt(start + 1) === 0x64 &&
-        (start + 2 === end || s.charCodeAt(start + 2) === COLON)
-      ) {
-        const v = valueStart(s, start + 2, end);
-        const id = v === end ? '' : s.slice(v, end);
-        // Ids with U+0000 are ignored. (On the slice: s.indexOf would scan on to the end of the chunk.)
-        if (!id.includes('\u0000')) {
-          this.idBuffer = id;
-          this.idPinned = id.length >= 13; // copied once at the end of feed(), not per event
-        }
+    } else if (c0 === COLON) {
+      const h = this.handlers;
+      if (h.onComment) h.onComment(ascii ? t.slice(start + 1, end) : decodeUtf8(this.src!, start + 1, end));
+    } else if (c0 === 0x69 /* i */) {
+      if (isName(t, start, end, 'id')) {
+        const v = valueStart(t, start + 2, end);
+        this.setId(v === end ? '' : ascii ? t.slice(v, end) : decodeUtf8(this.src!, v, end), ascii);
       }
-      return;
-    }
-    if (c0 === 0x65 /* e */) {
-      if (isField(s, start, end, 'event')) {
-        const v = valueStart(s, start + 5, end);
-        this.eventType = v === end ? '' : s.slice(v, end);
+    } else if (c0 === 0x65 /* e */) {
+      if (isName(t, start, end, 'event')) {
+        const v = valueStart(t, start + 5, end);
+        this.eventType = v === end ? '' : ascii ? t.slice(v, end) : decodeUtf8(this.src!, v, end);
       }
-      return;
-    }
-    if (c0 === 0x72 /* r */ && isField(s, start, end, 'retry')) {
-      const v = valueStart(s, start + 5, end);
-      if (v === end) return;
-      let ms = 0;
-      for (let i = v; i < end; i++) {
-        const c = s.charCodeAt(i) - 0x30;
-        if (c < 0 || c > 9) return; // only ASCII digits
-        ms = ms * 10 + c;
-      }
-      // Beyond 15 digits the running product loses precision; let Number round it once.
-      if (end - v > 15) ms = Number(s.slice(v, end));
-      if (this.handlers.onRetry) this.handlers.onRetry(ms);
-    }
+    } else if (c0 === 0x72 /* r */ && isName(t, start, end, 'retry')) this.retry(t, start + 5, end);
     // Any other field is ignored.
   }
 
-  /** Remembers which bytes the decoder still holds after decoding `part`. */
-  private trackBusy(part: Uint8Array): void {
-    const tail = (this.busyTail ??= new Uint8Array(8));
-    const n = part.length;
-    let keep: number;
-    if (n < 3 && this.busyLen > 0) {
-      // A short part may complete (or extend) the sequence held from before: look at both.
-      tail.set(part, this.busyLen);
-      const all = this.busyLen + n;
-      keep = incompleteTail(tail, all);
-      tail.copyWithin(0, all - keep, all);
-    } else {
-      keep = incompleteTail(part, n);
-      for (let i = 0; i < keep; i++) tail[i] = part[n - keep + i]!;
-    }
-    this.busyLen = keep;
-    this.busy = keep > 0;
+  private setId(id: string, ascii: boolean): void {
+    // Ids with U+0000 are ignored. (`hasNul`: the chunk holds one at all, searched once per chunk.)
+    if (this.hasNul && id.includes('\u0000')) return;
+    this.idBuffer = id;
+    this.idPinned = ascii && id.length >= 13; // copied once at the end of feed(), not per event
   }
 
-  /** Decodes buf[start..end) as the next bytes of the stream; sets textAscii. */
-  private decode(buf: SliceBuffer, start: number, end: number): string {
-    let text: string;
-    const part = start === 0 && end === buf.length ? buf : (buf.subarray(start, end) as SliceBuffer);
-    if (!this.busy && isAscii(part)) {
-      this.textAscii = true;
-      text = buf.latin1Slice(start, end);
-    } else {
-      this.textAscii = false;
-      this.decoder ??= new TextDecoder('utf-8', { ignoreBOM: true }); // the BOM is ours to strip, once
-      text = this.decoder.decode(part, STREAM);
-      this.trackBusy(part);
+  /** A `retry` field; t[afterName..end) is the colon and value. */
+  private retry(t: string, afterName: number, end: number): void {
+    const v = valueStart(t, afterName, end);
+    if (v === end) return;
+    let ms = 0;
+    for (let i = v; i < end; i++) {
+      const c = t.charCodeAt(i) - 0x30;
+      if (c < 0 || c > 9) return; // only ASCII digits
+      ms = ms * 10 + c;
     }
-    if (!this.started && text.length > 0) {
-      this.started = true;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // the stream's one leading BOM
-    }
-    return text;
+    // Beyond 15 digits the running product loses precision; let Number round it once.
+    if (end - v > 15) ms = Number(t.slice(v, end));
+    if (this.handlers.onRetry) this.handlers.onRetry(ms);
   }
 
-  private appendPending(buf: Uint8Array): void {
-    const need = this.pendingLen + buf.length;
-    if (need > this.maxLine) this.fail('maxLineBytes', this.maxLine);
-    let pending = this.pending;
-    if (pending === null || need > pending.length) {
-      let size = Math.max(256, (pending?.length ?? 0) * 2);
-      while (size < need) size *= 2;
-      const next = Buffer.allocUnsafe(size) as SliceBuffer;
-      if (pending !== null) pending.copy(next, 0, 0, this.pendingLen);
-      this.pending = pending = next;
+  /** A data value src[v..end) kept as bytes (see `data`), in the range or the pending bytes. */
+  private bytesData(v: number, end: number, ascii: boolean, range: boolean): void {
+    // An ASCII chunk never holds a range (it moves to pend at the end of its chunk), so only chunks
+    // that are not ASCII compact lines in the shared work buffer.
+    if (ascii || !range) {
+      this.appendPend(this.src!, v, end);
+      return;
     }
-    pending.set(buf, this.pendingLen);
-    this.pendingLen = need;
+    if (this.rangeLines === 0) {
+      this.rangeStart = v;
+      this.rangeEnd = end;
+      this.rangeLines = 1;
+    } else this.compact(v, end);
+    if (this.rangeEnd - this.rangeStart + this.pendLen + this.dataBytes > this.maxEvent)
+      this.fail('maxEventBytes', this.maxEvent);
   }
 
-  /** Adds decoded text of an unterminated line to the carry. */
-  private addCarry(rest: string, ascii: boolean): void {
-    if (this.carry === '') {
-      this.carry = rest;
-      this.carryAscii = ascii;
-    } else {
-      this.carry += rest;
-      this.carryAscii = this.carryAscii && ascii;
+  /**
+   * Appends the data value src[v..end) to the byte range: LF, then the value moved left to right
+   * after the range (only bytes of lines already parsed are overwritten). The chunk is the caller's,
+   * so the first move copies it into the work buffer, at the same offsets.
+   */
+  private compact(v: number, end: number): void {
+    let w = this.work;
+    if (w === null) {
+      const src = this.src!;
+      w = takeShared(src.length) ?? (this.ownWork = grow(this.ownWork, 0, src.length));
+      w.set(src, 0);
+      this.work = this.src = w;
     }
-    const carry = this.carry;
-    const max = this.maxLine;
-    if (carry.length > max || (!this.carryAscii && carry.length > max / 3 && utf8Length(carry, false) > max))
-      this.fail('maxLineBytes', max);
+    const at = this.rangeEnd;
+    w[at] = LF;
+    if (end > v) w.copyWithin(at + 1, v, end);
+    this.rangeEnd = at + 1 + end - v;
+    this.rangeLines++;
+  }
+
+  /**
+   * Appends buf[start..end) to the unterminated line. `ascii`: those bytes are known to be ASCII
+   * (false: unknown, checked here).
+   */
+  private appendCarry(buf: SliceBuffer, start: number, end: number, ascii: boolean): void {
+    if (this.carryText !== '') this.textToBytes();
+    const m = end - start;
+    const len = this.carryLen;
+    if (len + m > this.maxLine) this.fail('maxLineBytes', this.maxLine);
+    const c = (this.carry = grow(this.carry, len, len + m));
+    if (m === 1) {
+      const b = buf[start]!;
+      c[len] = b;
+      if (b >= 0x80) this.carryAscii = false;
+    } else {
+      // A plain view (no Buffer species lookup) to copy from.
+      const part = new Uint8Array(buf.buffer, buf.byteOffset + start, m);
+      c.set(part, len);
+      if (!ascii && this.carryAscii && !isAscii(part)) this.carryAscii = false;
+    }
+    this.carryLen = len + m;
+  }
+
+  /** Moves the carried text (ASCII, so one byte per character) into the carried bytes (empty). */
+  private textToBytes(): void {
+    const text = this.carryText;
+    this.carryText = '';
+    const c = (this.carry = grow(this.carry, 0, text.length));
+    c.latin1Write(text, 0);
+    this.carryLen = text.length;
+    this.carryAscii = true;
+  }
+
+  /** The unterminated rest of a chunk, text[pos..) = buf[pos..), carried to the next one. */
+  private keep(t: string, buf: SliceBuffer, pos: number, ascii: boolean): void {
+    if (ascii && this.carryLen === 0) {
+      const rest = t.slice(pos);
+      if (rest.length > this.maxLine) this.fail('maxLineBytes', this.maxLine);
+      this.carryText = rest;
+    } else this.appendCarry(buf, pos, buf.length, ascii);
   }
 
   feed(input: Uint8Array): void {
     if (this.failed) throw this.failed;
-    let buf = asBuffer(input);
-    if (this.skipLF && buf.length > 0) {
+    const buf = asBuffer(input);
+    const len = buf.length;
+    let pos = 0;
+    if (this.skipLF && len > 0) {
       // The previous chunk ended in CR: an LF right after it belongs to that line end.
       this.skipLF = false;
-      if (buf[0] === LF) buf = buf.subarray(1) as SliceBuffer;
+      if (buf[0] === LF) pos = 1;
     }
-    if (buf.length === 0) return;
-    if (!hasLineEnd(buf)) {
-      // No line ends here: keep the bytes, decode them once the line is complete.
-      this.appendPending(buf);
+    if (pos >= len) return;
+    // No line end: the bytes only join the unterminated line (a short chunk is probed in JS; a
+    // longer one through the view it needs anyway, nearly always having one).
+    const short = len - pos <= 32;
+    if (short && !hasLineEnd(buf, pos)) {
+      this.appendCarry(buf, pos, len, false);
       return;
     }
-    if (this.pendingLen > 0) {
-      const n = this.pendingLen;
-      this.pendingLen = 0;
-      this.addCarry(this.decode(this.pending!, 0, n), this.textAscii);
+    const t = buf.latin1Slice(0, len);
+    if (!short && t.indexOf('\n', pos) === -1 && t.indexOf('\r', pos) === -1) {
+      this.appendCarry(buf, pos, len, false);
+      return;
     }
-    const busyBefore = this.busy;
-    const text = this.decode(buf, 0, buf.length);
-    const ascii = this.textAscii;
-    // Non-ASCII text: a line's UTF-8 length is where its end is in the bytes (counting the string
-    // again costs a third of the parse). Exact only when nothing was replaced by U+FFFD, so then not.
-    // bpos: byte offset of `pos`; -1 unknown until the first line end (bytes held from the previous
-    // chunk belong to the first character); -2 not tracked.
-    let bpos = ascii || text.indexOf('\uFFFD') !== -1 ? -2 : busyBefore ? -1 : 0;
-    const maxLine = this.maxLine;
-    const len = text.length;
-    let pos = 0;
-    let nextCR = -2; // cached position of the next CR (len: none left in this chunk)
-    while (pos < len) {
-      if (text.charCodeAt(pos) === LF && this.carry === '') {
-        // A blank line (after every event and heartbeat): dispatch without the general path.
-        this.dispatch();
-        pos++;
-        if (bpos >= 0) bpos++;
-        continue;
-      }
-      // CR is rare: its position is searched once and cached instead of once per line.
-      let eol = text.indexOf('\n', pos);
-      if (eol === -1) eol = len;
-      if (nextCR < pos) {
-        nextCR = text.indexOf('\r', pos);
-        if (nextCR === -1) nextCR = len;
-      }
-      if (nextCR < eol) eol = nextCR;
-      if (eol === len) break;
-      let lineBytes = -1;
-      let bEol = -1;
-      if (bpos !== -2) {
-        bEol = buf.indexOf(eol === nextCR ? CR : LF, bpos < 0 ? 0 : bpos);
-        if (bpos >= 0 && this.carry === '') lineBytes = bEol - bpos;
-      }
-      if (this.carry !== '') {
-        const whole = this.carry + text.slice(pos, eol);
-        const wholeAscii = this.carryAscii && ascii;
-        this.carry = '';
-        if (whole.length > maxLine || (!wholeAscii && utf8Length(whole, false) > maxLine))
-          this.fail('maxLineBytes', maxLine);
-        this.line(whole, 0, whole.length, wholeAscii, -1);
-      } else {
-        if (
-          eol - pos > maxLine ||
-          (!ascii && eol - pos > maxLine / 3 && utf8Length(text.slice(pos, eol), false) > maxLine)
-        )
-          this.fail('maxLineBytes', maxLine);
-        this.line(text, pos, eol, ascii, lineBytes);
-      }
-      if (eol === nextCR) {
-        if (eol + 1 < len) {
-          const crlf = text.charCodeAt(eol + 1) === LF;
-          pos = crlf ? eol + 2 : eol + 1;
-          if (bpos !== -2) bpos = crlf ? bEol + 2 : bEol + 1;
-        } else {
-          this.skipLF = true;
-          pos = eol + 1;
+    // ASCII iff no character of the Latin-1 view needs two UTF-8 bytes (V8 counts one-byte strings fast).
+    const ascii = Buffer.byteLength(t, 'utf8') === len;
+    this.src = buf;
+    this.hasNul = this.carryLen > 0 || this.carryText !== '' || t.indexOf('\u0000') !== -1;
+    if (ascii) this.parse(t, buf, pos, true);
+    else {
+      // Only a chunk that is not ASCII compacts data lines in the shared work buffer: give it back
+      // whatever happens (a handler may throw).
+      try {
+        this.parse(t, buf, pos, false);
+      } finally {
+        const w = this.work;
+        if (w !== null) {
+          releaseShared(w);
+          this.work = null;
         }
-      } else {
-        pos = eol + 1;
-        if (bpos !== -2) bpos = bEol + 1;
       }
     }
-    if (pos < len) this.addCarry(pos === 0 ? text : text.slice(pos), ascii);
+    this.src = null;
     if (this.idPinned) {
       this.idPinned = false;
       const copy = ownCopy(this.idBuffer);
@@ -419,35 +409,126 @@ class EventStreamParser implements Parser {
     }
   }
 
+  private parse(t: string, buf: SliceBuffer, pos: number, ascii: boolean): void {
+    if (this.carryLen > 0 || this.carryText !== '' || !this.started) pos = this.firstLine(t, buf, pos, ascii);
+    pos = this.lines(t, pos, t.length, ascii);
+    if (this.rangeLines > 0) {
+      // The chunk is not ours to keep: its data lines move to the pending bytes, decoded with the
+      // rest of the event; past PEND_MAX_BYTES they are decoded now, so a huge event stays linear.
+      this.rangeToPend();
+      if (this.pendLen > PEND_MAX_BYTES) this.flushBytes();
+    }
+    if (pos < t.length) this.keep(t, buf, pos, ascii);
+  }
+
+  /**
+   * The stream's first line (a leading BOM is stripped), or the line carried from earlier chunks,
+   * completed with this chunk's bytes up to its line end. Returns where the main loop goes on.
+   */
+  private firstLine(t: string, buf: SliceBuffer, pos: number, ascii: boolean): number {
+    if (this.carryLen === 0 && this.carryText === '') {
+      // The stream's first line, all in this chunk: the main loop reads it, after a BOM if any.
+      this.started = true;
+      return buf.length - pos >= 3 && buf[pos] === 0xef && buf[pos + 1] === 0xbb && buf[pos + 2] === 0xbf
+        ? pos + 3
+        : pos;
+    }
+    let lf = t.indexOf('\n', pos);
+    if (lf === -1) lf = t.length;
+    let cr = t.indexOf('\r', pos);
+    if (cr === -1) cr = t.length;
+    const eol = cr < lf ? cr : lf; // there is one: feed() checked
+    let next = eol + 1;
+    if (eol === cr) {
+      if (next === t.length) this.skipLF = true;
+      else if (t.charCodeAt(next) === LF) next++;
+    }
+    if (ascii && this.carryLen === 0) {
+      // Text carried from an ASCII chunk, completed by this ASCII chunk.
+      const whole = this.carryText + t.slice(pos, eol);
+      this.carryText = '';
+      if (whole.length > this.maxLine) this.fail('maxLineBytes', this.maxLine);
+      this.line(whole, 0, whole.length, true, false);
+      return next;
+    }
+    if (eol > pos) this.appendCarry(buf, pos, eol, ascii);
+    else if (this.carryText !== '') this.textToBytes();
+    const c = this.carry!;
+    const n = this.carryLen;
+    const lineAscii = this.carryAscii;
+    this.carryLen = 0;
+    this.carryAscii = true;
+    let start = 0;
+    if (!this.started) {
+      this.started = true;
+      // The stream's one leading BOM. (The first line is complete here, and a line end is ASCII.)
+      if (n >= 3 && c[0] === 0xef && c[1] === 0xbb && c[2] === 0xbf) start = 3;
+    }
+    if (start === n) this.dispatch();
+    else {
+      const src = this.src;
+      this.src = c;
+      this.line(c.latin1Slice(0, n), start, n, lineAscii, false);
+      this.src = src;
+    }
+    return next;
+  }
+
+  /** Parses the complete lines of text[pos..n); returns where the unterminated rest starts. */
+  private lines(t: string, pos: number, n: number, ascii: boolean): number {
+    const maxLine = this.maxLine;
+    let nextCR = -2; // cached position of the next CR (n: none left)
+    while (pos < n) {
+      if (t.charCodeAt(pos) === LF) {
+        // A blank line (after every event and heartbeat): dispatch without the general path.
+        this.dispatch();
+        pos++;
+        continue;
+      }
+      let eol = t.indexOf('\n', pos);
+      if (eol === -1) eol = n;
+      // CR is rare: its position is searched once and cached instead of once per line.
+      if (nextCR < pos) {
+        nextCR = t.indexOf('\r', pos);
+        if (nextCR === -1) nextCR = n;
+      }
+      if (nextCR < eol) eol = nextCR;
+      if (eol === n) break;
+      if (eol === pos) this.dispatch();
+      else {
+        if (eol - pos > maxLine) this.fail('maxLineBytes', maxLine);
+        this.line(t, pos, eol, ascii, true);
+      }
+      if (eol === nextCR) {
+        if (eol + 1 < n) pos = t.charCodeAt(eol + 1) === LF ? eol + 2 : eol + 1;
+        else {
+          this.skipLF = true;
+          return n;
+        }
+      } else pos = eol + 1;
+    }
+    return pos;
+  }
+
   end(): void {
     // Per spec, an unterminated line and an event without its blank line are discarded.
-    this.carry = '';
+    this.carryLen = 0;
     this.carryAscii = true;
-    this.pendingLen = 0;
-    this.decoder = null;
-    this.busy = false;
-    this.busyLen = 0;
-    this.data = '';
-    this.hasData = false;
+    this.carryText = '';
+    this.carry = null;
+    this.ownWork = null;
+    this.rangeLines = 0;
+    this.pend = null;
+    this.pendLen = 0;
+    this.pendLines = 0;
+    this.data = null;
+    this.dataBytes = 0;
     this.eventType = '';
     this.skipLF = false;
     this.started = false;
     this.idBuffer = this.lastId;
     this.idPinned = false;
   }
-}
-
-/** True when bytes hold a CR or LF (a JS loop for tiny chunks, native search otherwise). */
-function hasLineEnd(buf: Buffer): boolean {
-  const n = buf.length;
-  if (n <= 16) {
-    for (let i = 0; i < n; i++) {
-      const c = buf[i]!;
-      if (c === LF || c === CR) return true;
-    }
-    return false;
-  }
-  return buf.indexOf(LF) !== -1 || buf.indexOf(CR) !== -1;
 }
 
 /**
@@ -460,10 +541,14 @@ function ownCopy(s: string): string {
   return `${s} `.slice(0, -1);
 }
 
-/** True when s[start..end) is exactly the field name `name` followed by ':' or the end of the line. */
-function isField(s: string, start: number, end: number, name: string): boolean {
+/**
+ * True when s[start..end) is the field name `name` followed by ':' or the end of the line. (A loop
+ * over the name's characters: cheaper than startsWith for these few-character names.)
+ */
+function isName(s: string, start: number, end: number, name: string): boolean {
   const n = name.length;
-  if (end - start < n || !s.startsWith(name, start)) return false;
+  if (end - start < n) return false;
+  for (let i = 1; i < n; i++) if (s.charCodeAt(start + i) !== name.charCodeAt(i)) return false;
   return start + n === end || s.charCodeAt(start + n) === COLON;
 }
 

@@ -3,7 +3,8 @@
  * to the history.
  *
  * - `browser`: as EventSource in Chrome: a fixed reconnection time (3000 ms, or the server's
- *   `retry:`), no backoff; any non-200 status or a wrong content type stops it for good.
+ *   `retry:`), no backoff; any non-200 status or a wrong content type (a charset other than UTF-8
+ *   included) stops it for good; after a redirect it reconnects to the redirect's target.
  * - `backoff`: capped exponential backoff with full jitter, reset after a healthy connection; it keeps
  *   retrying after errors and bad statuses.
  * Both stop for good on 204 (the spec's "do not reconnect" signal), both carry the last event id
@@ -149,7 +150,7 @@ export function createSubscriber(o: SubscriberOptions): Subscriber {
 class ReconnectingSubscriber implements Subscriber, ParserHandlers, ConnectionEvents, WatchEntry {
   readonly sub: number;
   private readonly profile: ClientProfileName;
-  private readonly url: string;
+  private url: string;
   private readonly topics: string[] | undefined;
   private readonly lane: 'edge' | 'edge-b';
   private readonly history: History;
@@ -301,6 +302,8 @@ class ReconnectingSubscriber implements Subscriber, ParserHandlers, ConnectionEv
       headersMs: r.headersMs,
       ...(r.encoding ? { encoding: r.encoding } : {}),
     });
+    // Like EventSource (its URL becomes the response's): after a redirect, reconnects go to the target.
+    if (this.profile === 'browser' && r.redirects > 0) this.url = r.url;
     if (r.status === 200) {
       this._state = 'open';
       this.openedAt = t;
@@ -369,6 +372,7 @@ class ReconnectingSubscriber implements Subscriber, ParserHandlers, ConnectionEv
         now: this.clock.now,
         maxRedirects: this.maxRedirects,
         headers: this.headers,
+        onlyUtf8: this.profile === 'browser',
       },
       this,
     );

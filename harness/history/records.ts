@@ -33,7 +33,11 @@ export type HistoryRecord =
   /** `run` is the nonce every payload of this run carries (see payload.ts). */
   | { kind: 'run-start'; t: Millis; wallClock: string; run?: string }
   | { kind: 'run-end'; t: Millis }
-  /** A subscriber joined the fleet. */
+  /**
+   * A subscriber joined the fleet. `client` names the client it shares connections with (a real
+   * browser's context: its tabs share one connection pool and its per-origin limit); absent for a
+   * subscriber with connections of its own.
+   */
   | {
       kind: 'subscriber';
       t: Millis;
@@ -41,6 +45,7 @@ export type HistoryRecord =
       profile: ClientProfileName;
       topics: string[];
       lane: 'edge' | 'edge-b';
+      client?: string;
     }
   /** A subscriber left the fleet on purpose (end of run or scenario step). */
   | { kind: 'unsubscribe'; t: Millis; sub: number }

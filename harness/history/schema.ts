@@ -14,7 +14,15 @@ const lane = z.enum(['edge', 'edge-b']);
 export const historyRecordSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('run-start'), t, wallClock: z.string(), run: z.string().optional() }),
   z.object({ kind: z.literal('run-end'), t }),
-  z.object({ kind: z.literal('subscriber'), t, sub, profile, topics: z.array(z.string()), lane }),
+  z.object({
+    kind: z.literal('subscriber'),
+    t,
+    sub,
+    profile,
+    topics: z.array(z.string()),
+    lane,
+    client: z.string().optional(),
+  }),
   z.object({ kind: z.literal('unsubscribe'), t, sub }),
   z.object({ kind: z.literal('connect'), t, sub, attempt: z.number().int(), lastEventId: z.string() }),
   z.object({

@@ -1,5 +1,6 @@
-/** `sse-chaos install [--with-deps] [--browser] [--check]`: provisions, prints the report, returns the exit code. */
+/** `sse-chaos install [--with-deps] [--browser] [--proxy haproxy|caddy] [--check]`: provisions, prints the report, returns the exit code. */
 import { performance } from 'node:perf_hooks';
+import { ScenarioConfigError } from '../run/config-error.ts';
 import { EXIT } from '../run/exit-codes.ts';
 import { provision } from './provision.ts';
 import { formatReport } from './report.ts';
@@ -8,6 +9,8 @@ export interface InstallFlags {
   withDeps?: boolean;
   browser?: boolean;
   check?: boolean;
+  /** Other proxies to provide (haproxy, caddy). */
+  proxy?: string[];
 }
 
 export async function installCommand(flags: InstallFlags, env = process.env): Promise<number> {
@@ -17,6 +20,13 @@ export async function installCommand(flags: InstallFlags, env = process.env): Pr
     withDeps: flags.withDeps ?? false,
     browser: flags.browser ? 'require' : 'optional',
     checkOnly: flags.check ?? false,
+    proxies: (flags.proxy ?? []).map((p) => {
+      if (p !== 'haproxy' && p !== 'caddy')
+        throw new ScenarioConfigError(
+          `--proxy: "${p}" is not a proxy install provides; known: haproxy, caddy`,
+        );
+      return p;
+    }),
   });
   const title = `sse-chaos install (cache ${result.cacheDir})`;
   process.stdout.write(`${formatReport(title, result.rows, performance.now() - started, result.ok)}\n`);

@@ -3,7 +3,16 @@
  * an explicit env override, then PATH, then the usual system places and the per-user cache. They
  * never throw: a missing tool is an answer, reported with what else was seen.
  */
-import { isExecutable, onPath, parseNginxVersion, parseToxiproxyVersion, run } from '../topology/binaries.ts';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import {
+  isExecutable,
+  onPath,
+  parseNginxVersion,
+  parseProxyVersion,
+  parseToxiproxyVersion,
+  run,
+} from '../topology/binaries.ts';
 import { TOXIPROXY_VERSION, cachedToxiproxy } from '../topology/tool-cache.ts';
 
 export interface Found {
@@ -54,6 +63,26 @@ export async function findNginx(env: NodeJS.ProcessEnv): Promise<Found | undefin
   return undefined;
 }
 
+/** HAProxy or Caddy, where the runtime looks (SSE_CHAOS_HAPROXY / SSE_CHAOS_CADDY, PATH, sbin and bin). */
+export async function findProxy(
+  kind: 'haproxy' | 'caddy',
+  env: NodeJS.ProcessEnv,
+): Promise<Found | undefined> {
+  const override = kind === 'haproxy' ? env.SSE_CHAOS_HAPROXY : env.SSE_CHAOS_CADDY;
+  for (const c of present([
+    override,
+    ...onPath(kind, env.PATH),
+    `/usr/sbin/${kind}`,
+    `/usr/bin/${kind}`,
+    `/usr/local/sbin/${kind}`,
+    `/usr/local/bin/${kind}`,
+  ])) {
+    const version = parseProxyVersion(await run(c, kind === 'haproxy' ? ['-v'] : ['version']));
+    if (version) return { path: c, version };
+  }
+  return undefined;
+}
+
 export async function findToxiproxy(env: NodeJS.ProcessEnv): Promise<ToxiproxySearch> {
   const others: string[] = [];
   for (const c of present([
@@ -90,4 +119,18 @@ export async function findGo(env: NodeJS.ProcessEnv): Promise<Found | undefined>
     if (version) return { path: c, version };
   }
   return undefined;
+}
+
+/**
+ * playwright-core as the harness will load it (resolved from here, as its `import()` does): real-browser
+ * clients attach to Chromium with it. An optional peer: undefined when it is not installed.
+ */
+export function findPlaywrightCore(from: string = import.meta.url): Found | undefined {
+  try {
+    const path = createRequire(from).resolve('playwright-core/package.json');
+    const { version } = JSON.parse(readFileSync(path, 'utf8')) as { version?: string };
+    return { path: path.replace(/\/package\.json$/, ''), version: version ?? 'unknown version' };
+  } catch {
+    return undefined;
+  }
 }

@@ -4,7 +4,7 @@
  */
 import { TOXIPROXY_MODULE, TOXIPROXY_VERSION } from '../topology/tool-cache.ts';
 
-export type Tool = 'nginx' | 'toxiproxy' | 'chromium';
+export type Tool = 'nginx' | 'haproxy' | 'caddy' | 'toxiproxy' | 'chromium';
 
 /** The `go install` that builds the pinned toxiproxy-server (the binary is named `server`). */
 export function goInstallArgs(): string[] {
@@ -26,6 +26,17 @@ export function installHint(tool: Tool, toxiproxyPath: string): string {
         '  Fedora/RHEL:   sudo dnf install -y nginx',
         '  macOS:         brew install nginx',
         '  or point SSE_CHAOS_NGINX at an nginx binary.',
+      ].join('\n');
+    case 'haproxy':
+    case 'caddy':
+      return [
+        `${tool} was not found (SSE_CHAOS_${tool.toUpperCase()}, PATH, /usr/sbin, /usr/bin). ` +
+          `\`npx sse-chaos install --with-deps --proxy ${tool}\` installs it`,
+        'with the system package manager (apt-get, as root or through sudo; brew on macOS); or by hand:',
+        `  Debian/Ubuntu: sudo apt-get install -y ${tool}`,
+        `  Fedora/RHEL:   sudo dnf install -y ${tool}`,
+        `  macOS:         brew install ${tool}`,
+        `  or point SSE_CHAOS_${tool.toUpperCase()} at a ${tool} binary.`,
       ].join('\n');
     case 'toxiproxy': {
       const dir = toxiproxyPath.replace(/\/toxiproxy-server$/, '');

@@ -1,5 +1,6 @@
 /**
- * `sse-chaos install`: finds nginx, toxiproxy-server v2.12.0 and (optionally) Chromium, and provides
+ * `sse-chaos install`: finds nginx, toxiproxy-server v2.12.0 and (optionally) HAProxy, Caddy and
+ * Chromium, and provides
  * what is missing: toxiproxy is built with Go into the per-user cache; with `withDeps`, system
  * packages come from apt-get or brew. Idempotent (what is present is only reported) and it says
  * what it found. The repository's scripts/setup.mjs runs this same function.
@@ -7,7 +8,8 @@
 import { accessSync, constants } from 'node:fs';
 import { cachedToxiproxy, cacheDir } from '../topology/tool-cache.ts';
 import { onPath } from '../topology/binaries.ts';
-import { findChromium, findNginx, findToxiproxy, type Found } from './find.ts';
+import { PLAYWRIGHT_INSTALL } from '../client/chromium/playwright-module.ts';
+import { findChromium, findNginx, findPlaywrightCore, findProxy, findToxiproxy, type Found } from './find.ts';
 import { installHint } from './hints.ts';
 import type { Row } from './report.ts';
 import { installSystemPackage, systemInstaller, type SystemInstaller } from './system-packages.ts';
@@ -21,6 +23,8 @@ export interface ProvisionOptions {
   browser?: 'require' | 'optional' | 'skip';
   /** Only look, never install anything. */
   checkOnly?: boolean;
+  /** Other proxies a run will use (`--proxy`): a missing one fails; the others are only reported. */
+  proxies?: ReadonlyArray<'haproxy' | 'caddy'>;
 }
 
 export interface ProvisionResult {
@@ -80,6 +84,24 @@ export async function provision(options: ProvisionOptions = {}): Promise<Provisi
     failures.push(installHint('nginx', toxiPath));
   }
 
+  for (const kind of ['haproxy', 'caddy'] as const) {
+    const required = options.proxies?.includes(kind) ?? false;
+    let found = await findProxy(kind, env);
+    if (found) rows.push(row(kind, found));
+    else if (required && installer && (await installSystemPackage(installer, kind, env))) {
+      found = await findProxy(kind, env);
+      if (found) rows.push(row(kind, found, 'installed'));
+    }
+    if (!found) {
+      rows.push({
+        name: kind,
+        status: required ? 'missing' : 'skipped',
+        detail: required ? 'not found' : `not found (optional: install --proxy ${kind})`,
+      });
+      if (required) failures.push(installHint(kind, toxiPath));
+    }
+  }
+
   let toxi = toxiSearch.found;
   let buildProblem: string | undefined;
   if (toxi) rows.push(row('toxiproxy', toxi));
@@ -111,6 +133,17 @@ export async function provision(options: ProvisionOptions = {}): Promise<Provisi
         detail: browser === 'require' ? 'not found' : 'not found (optional: install --browser)',
       });
       if (browser === 'require') failures.push(installHint('chromium', toxiPath));
+    }
+    if (browser === 'require') {
+      const pw = findPlaywrightCore();
+      if (pw) rows.push(row('playwright-core', pw));
+      else {
+        rows.push({ name: 'playwright-core', status: 'missing', detail: 'not installed (an optional peer)' });
+        failures.push(
+          `playwright-core is not installed: real-browser (chromium) clients attach to Chromium with it. ` +
+            `Run \`${PLAYWRIGHT_INSTALL}\` in your project.`,
+        );
+      }
     }
   }
   return { ok: failures.length === 0, rows, failures, cacheDir: cacheDir(env) };

@@ -1,5 +1,5 @@
 /**
- * System packages (nginx, chromium) for `sse-chaos install --with-deps`, the way Playwright's
+ * System packages (nginx, haproxy, caddy, chromium) for `sse-chaos install --with-deps`, the way Playwright's
  * `--with-deps` does it: apt-get as root or through sudo on Debian/Ubuntu, brew on macOS. The plan is
  * pure (testable); running it shows the package manager's own output on stderr.
  */
@@ -29,17 +29,29 @@ export function systemInstaller(s: SystemState): SystemInstaller | undefined {
 
 /** Package names to try, in order (nginx-light is gone from newer Debian/Ubuntu releases). */
 const PACKAGES = {
-  apt: { nginx: [['nginx-light'], ['nginx']], chromium: [['chromium'], ['chromium-browser']] },
-  brew: { nginx: [['nginx']], chromium: [['--cask', 'chromium']] },
+  apt: {
+    nginx: [['nginx-light'], ['nginx']],
+    haproxy: [['haproxy']],
+    caddy: [['caddy']],
+    chromium: [['chromium'], ['chromium-browser']],
+  },
+  brew: {
+    nginx: [['nginx']],
+    haproxy: [['haproxy']],
+    caddy: [['caddy']],
+    chromium: [['--cask', 'chromium']],
+  },
 } as const;
 
+export type SystemTool = keyof (typeof PACKAGES)['apt'];
+
 /** The commands that install `tool`, tried in order until one succeeds. */
-export function installCommands(installer: SystemInstaller, tool: 'nginx' | 'chromium'): string[][] {
+export function installCommands(installer: SystemInstaller, tool: SystemTool): string[][] {
   return PACKAGES[installer.manager][tool].map((pkg) =>
     installer.manager === 'apt'
       ? [
           ...installer.prefix,
-          // RUNLEVEL=1: Debian's maintainer scripts do not start the distribution's nginx service.
+          // RUNLEVEL=1: Debian's maintainer scripts do not start the distribution's services.
           'env',
           'DEBIAN_FRONTEND=noninteractive',
           'RUNLEVEL=1',
@@ -73,7 +85,7 @@ export function runVisible(argv: readonly string[], env: NodeJS.ProcessEnv = pro
 /** Installs `tool`: each package name in turn, refreshing the package lists once if the first try fails. */
 export async function installSystemPackage(
   installer: SystemInstaller,
-  tool: 'nginx' | 'chromium',
+  tool: SystemTool,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<boolean> {
   let refreshed = false;

@@ -27,6 +27,8 @@ export interface Environment {
   runtime: 'local' | 'containers';
   node: string;
   nginx: string;
+  /** HAProxy or Caddy and its version, when one ran. */
+  proxy?: string;
   toxiproxy: string;
   os: string;
   cpus: number;
@@ -57,9 +59,11 @@ export interface ScenarioResult {
     thinnestWindowEvents: number;
   };
   durationMs: number;
-  /** nginx profile name, and the rendered config that ran. */
+  /** Profile name of the proxy, and the rendered config that ran. */
   profile: string;
-  nginxConfig?: string;
+  proxyConfig?: string;
+  /** The proxy kind (`nginx`, `haproxy`, `caddy`); absent in results written before it existed: nginx. */
+  proxy?: string;
   target: string;
   fleet: { subscribers: number; profiles: Record<string, number> };
   workload: { published: number; acknowledged: number; failed: number; ratePerSec: number };
@@ -70,7 +74,63 @@ export interface ScenarioResult {
   series: TimeSeries;
   /** Target metrics scraped before the workload and after the drain, flattened `name{labels}`. */
   metrics: { before: Record<string, number>; after: Record<string, number> };
-  logs?: { nginxError?: string; target?: string };
+  logs?: { proxyError?: string; target?: string };
+  /** How clients reached nginx when not plain HTTP/1.1. */
+  transport?: { tls: boolean; http2: boolean };
+  /** What the run's real browser (the `chromium` clients) cost, measured while the fleet ran. */
+  browsers?: BrowserCost;
+  /** The real browsers' verdicts beside the model's, per SLO (scenarios run as a model check). */
+  modelCheck?: ModelCheck;
+  /**
+   * How late the harness's own event loop ran while the fleet streamed (ms beyond its sampling
+   * period): the modelled clients' times are taken on it.
+   */
+  harness?: { loopDelayP99Ms: number; loopDelayMaxMs: number };
+}
+
+/** One Chromium's cost over a run: its whole process tree. */
+export interface BrowserCost {
+  version: string;
+  eventSources: number;
+  /** Browser contexts (one renderer process each). */
+  contexts: number;
+  /** Processes in the browser's tree at the end. */
+  processes: number;
+  /** Largest sum of PSS while the fleet ran, and the idle browser's before its first context (bytes). */
+  peakPssBytes: number;
+  idlePssBytes: number;
+  /** CPU time of the browser's tree while the fleet ran, and over how long (ms). */
+  cpuMs: number;
+  wallMs: number;
+}
+
+/**
+ * The model check: every SLO judged on the real browsers' records alone and on the browser model's
+ * alone (same run, same faults, same thresholds), and whether the two verdicts agree.
+ */
+export interface ModelCheck {
+  /** The two profiles compared: the model (`browser`) and reality (`chromium`). */
+  model: string;
+  reality: string;
+  subscribers: { model: number; reality: number };
+  comparisons: ModelComparison[];
+  /** Disagreements not explained by a documented difference. */
+  disagreements: number;
+}
+
+export interface ModelComparison {
+  slo: string;
+  /** `pass` / `fail`, or `n/a` when that profile's records do not hold enough evidence to judge it. */
+  model: 'pass' | 'fail' | 'n/a';
+  reality: 'pass' | 'fail' | 'n/a';
+  modelMeasured: number | null;
+  realityMeasured: number | null;
+  /** agree, disagree, or not comparable (one side could not be judged). */
+  outcome: 'agree' | 'disagree' | 'not comparable';
+  /** A documented model/reality difference that explains a disagreement (see harness/run/model-check.ts). */
+  known?: string;
+  /** Why a pair was not compared when both sides had evidence (e.g. the harness's own loop lagged). */
+  note?: string;
 }
 
 export interface SloResult {
@@ -123,4 +183,10 @@ export interface TimeSeries {
   delivered: number[];
   /** Longest silence (no byte of any kind) per connection: one point per connection. */
   heartbeatGaps: { t: number; gapMs: number; sub: number }[];
+  /**
+   * The same connected and reconnect series per client profile (`browser`, `backoff`, `chromium`),
+   * when real browsers share the fleet with modelled clients: their reconnect timelines beside the
+   * modelled ones.
+   */
+  byProfile?: Record<string, { connected: number[]; reconnectsPerSec: number[] }>;
 }

@@ -46,6 +46,29 @@ const seriesSchema = z.looseObject({
   published: z.array(num),
   delivered: z.array(num),
   heartbeatGaps: z.array(z.looseObject({ t: num, gapMs: num, sub: num })),
+  byProfile: z
+    .record(z.string(), z.looseObject({ connected: z.array(num), reconnectsPerSec: z.array(num) }))
+    .optional(),
+});
+
+const verdictOrNa = z.enum(['pass', 'fail', 'n/a']);
+const modelCheckSchema = z.looseObject({
+  model: z.string(),
+  reality: z.string(),
+  subscribers: z.looseObject({ model: num, reality: num }),
+  comparisons: z.array(
+    z.looseObject({
+      slo: z.string(),
+      model: verdictOrNa,
+      reality: verdictOrNa,
+      modelMeasured: nullableNum,
+      realityMeasured: nullableNum,
+      outcome: z.enum(['agree', 'disagree', 'not comparable']),
+      known: z.string().optional(),
+      note: z.string().optional(),
+    }),
+  ),
+  disagreements: num,
 });
 
 const scenarioSchema = z.looseObject({
@@ -69,7 +92,8 @@ const scenarioSchema = z.looseObject({
   error: z.string().optional(),
   durationMs: num,
   profile: z.string(),
-  nginxConfig: z.string().optional(),
+  proxyConfig: z.string().optional(),
+  proxy: z.string().optional(),
   target: z.string(),
   fleet: z.looseObject({ subscribers: num, profiles: z.record(z.string(), num) }),
   workload: z.looseObject({ published: num, acknowledged: num, failed: num, ratePerSec: num }),
@@ -78,7 +102,22 @@ const scenarioSchema = z.looseObject({
   faults: z.array(faultSchema),
   series: seriesSchema,
   metrics: z.looseObject({ before: z.record(z.string(), num), after: z.record(z.string(), num) }),
-  logs: z.looseObject({ nginxError: z.string().optional(), target: z.string().optional() }).optional(),
+  logs: z.looseObject({ proxyError: z.string().optional(), target: z.string().optional() }).optional(),
+  transport: z.looseObject({ tls: z.boolean(), http2: z.boolean() }).optional(),
+  browsers: z
+    .looseObject({
+      version: z.string(),
+      eventSources: num,
+      contexts: num,
+      processes: num,
+      peakPssBytes: num,
+      idlePssBytes: num,
+      cpuMs: num,
+      wallMs: num,
+    })
+    .optional(),
+  modelCheck: modelCheckSchema.optional(),
+  harness: z.looseObject({ loopDelayP99Ms: num, loopDelayMaxMs: num }).optional(),
 });
 
 export const resultsSchema = z.looseObject({
@@ -92,6 +131,7 @@ export const resultsSchema = z.looseObject({
     runtime: z.enum(['local', 'containers']),
     node: z.string(),
     nginx: z.string(),
+    proxy: z.string().optional(),
     toxiproxy: z.string(),
     os: z.string(),
     cpus: num,

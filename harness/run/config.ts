@@ -12,6 +12,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { createJiti } from 'jiti';
 import { z } from 'zod';
 import { TopologyConfigError } from '../topology/errors.ts';
+import { PROXY_KINDS, type ProxyKind } from '../topology/proxy-kind.ts';
 import {
   loadTargetFile,
   targetSpecSchema,
@@ -31,8 +32,16 @@ export interface ConfigInput {
    * enabled?, required? }`. Precedence: defaults < this < a scenario's own < --slo.
    */
   slos?: SloOverrides;
-  /** nginx profile for every scenario (like --profile). */
+  /** Proxy profile for every scenario (like --profile). */
   profile?: string;
+  /** The proxy, or several for a matrix run (like --proxy): nginx (default), haproxy, caddy. */
+  proxy?: ProxyKind | ProxyKind[];
+  /** Your own nginx config (like --nginx-config), relative to this file: it replaces the `good` profile. */
+  nginx?: { config: string };
+  /** Your own haproxy.cfg (like --haproxy-config), relative to this file. */
+  haproxy?: { config: string };
+  /** Your own Caddyfile (like --caddy-config), relative to this file. */
+  caddy?: { config: string };
   /**
    * The target for every scenario (like --target): a spec, the path of a JSON target file relative
    * to this config file, or `zoo:NAME`.
@@ -52,6 +61,10 @@ export interface ConfigInput {
 const configSchema = z.strictObject({
   slos: sloOverridesSchema.optional(),
   profile: z.string().min(1).optional(),
+  proxy: z.union([z.enum(PROXY_KINDS), z.array(z.enum(PROXY_KINDS)).min(1)]).optional(),
+  nginx: z.strictObject({ config: z.string().min(1) }).optional(),
+  haproxy: z.strictObject({ config: z.string().min(1) }).optional(),
+  caddy: z.strictObject({ config: z.string().min(1) }).optional(),
   target: z.union([z.string().min(1), targetSpecSchema]).optional(),
   scenarios: z
     .array(
@@ -119,8 +132,12 @@ async function importConfig(path: string, shown: string): Promise<unknown> {
   return value;
 }
 
-/** A `target` given as a file path (relative to the config file) or `zoo:NAME`, as a spec. */
+/** A `target` given as a file path (relative to the config file) or `zoo:NAME`, as a spec; proxy config paths made absolute. */
 async function resolveTarget(config: Config, configDir: string): Promise<Config> {
+  for (const kind of PROXY_KINDS) {
+    const own = config[kind];
+    if (own) config = { ...config, [kind]: { config: resolve(configDir, own.config) } };
+  }
   if (typeof config.target !== 'string') return config;
   const spec: TargetSpec =
     zooTarget(config.target) ?? (await loadTargetFile(resolve(configDir, config.target)));

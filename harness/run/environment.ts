@@ -21,6 +21,7 @@ export async function describeEnvironment(versions: ComponentVersions | undefine
     runtime: versions?.runtime ?? 'local',
     node: versions?.node ?? process.version,
     nginx: versions?.nginx ?? 'unknown',
+    ...(versions?.proxy ? { proxy: versions.proxy } : {}),
     toxiproxy: versions?.toxiproxy ?? 'unknown',
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     cpus: os.cpus().length,

@@ -5,10 +5,12 @@
  */
 import { buildSeries, faultWindows, runChecks } from '../checks/index.ts';
 import type { HistoryRecord } from '../history/records.ts';
-import type { ScenarioResult } from '../results/results.ts';
+import type { BrowserCost, ScenarioResult } from '../results/results.ts';
 import { evaluateSlos, verdictFor } from '../slo/index.ts';
 import type { TargetSpec } from '../topology/target.ts';
 import type { WorkloadStats } from '../workload/publisher.ts';
+import type { LoopLag } from './loop-lag.ts';
+import { compareProfiles } from './model-check.ts';
 import type { RunPlan } from './plan.ts';
 
 /** What a run left behind for the judge. */
@@ -19,8 +21,12 @@ export interface RunRecord {
   durationMs: number;
   /** Infrastructure failure or interruption: the SLOs cannot be judged on a run that did not happen. */
   error?: string;
-  nginxConfig?: string;
+  proxyConfig?: string;
   logs?: ScenarioResult['logs'];
+  /** What the run's real browser cost (runs with `chromium` clients). */
+  browsers?: BrowserCost;
+  /** How late this process's event loop ran while the fleet streamed (loop-lag.ts). */
+  harnessLag?: LoopLag;
 }
 
 export function describeTarget(spec: TargetSpec): string {
@@ -50,12 +56,13 @@ function basis(
     profiles[r.profile] = (profiles[r.profile] ?? 0) + 1;
   }
   return {
-    name: s.name,
+    name: plan.name,
     description: s.description,
     expected: plan.expected,
     durationMs: Math.round(run.durationMs),
     profile: plan.profile,
-    ...(run.nginxConfig ? { nginxConfig: run.nginxConfig } : {}),
+    proxy: plan.proxy,
+    ...(run.proxyConfig ? { proxyConfig: run.proxyConfig } : {}),
     target: describeTarget(plan.target),
     fleet: { subscribers, profiles },
     workload: { ...run.stats, ratePerSec: plan.workload.ratePerSec },
@@ -64,6 +71,11 @@ function basis(
     metrics: run.metrics,
     ...(run.logs ? { logs: run.logs } : {}),
     ...(plan.notes.length ? { notes: plan.notes } : {}),
+    ...(plan.transport.tls || plan.transport.http2 ? { transport: { ...plan.transport } } : {}),
+    ...(run.browsers ? { browsers: run.browsers } : {}),
+    ...(run.harnessLag
+      ? { harness: { loopDelayP99Ms: run.harnessLag.p99Ms, loopDelayMaxMs: run.harnessLag.maxMs } }
+      : {}),
   };
 }
 
@@ -71,7 +83,7 @@ function basis(
 export function skippedResult(plan: RunPlan): ScenarioResult {
   const s = plan.scenario;
   return {
-    name: s.name,
+    name: plan.name,
     description: s.description,
     verdict: 'skipped',
     expected: plan.expected,
@@ -79,6 +91,7 @@ export function skippedResult(plan: RunPlan): ScenarioResult {
     skipped: plan.skip ?? { needs: [], reason: 'skipped' },
     durationMs: 0,
     profile: plan.profile,
+    proxy: plan.proxy,
     target: describeTarget(plan.target),
     fleet: { subscribers: 0, profiles: {} },
     workload: { published: 0, acknowledged: 0, failed: 0, ratePerSec: plan.workload.ratePerSec },
@@ -115,7 +128,11 @@ export function judge(plan: RunPlan, raw: RunRecord): ScenarioResult {
   }
   const measurements = runChecks(run.records, plan.checkContext);
   const slos = evaluateSlos(plan.slos, measurements);
-  const { verdict, asExpected } = verdictFor(slos, plan.expected);
+  const outcome = verdictFor(slos, plan.expected);
+  // Real browsers beside the model: their verdicts must agree (model-check.ts), or the model is wrong.
+  const modelCheck = compareProfiles(plan.slos, run.records, plan.checkContext, run.harnessLag);
+  const verdict = outcome.verdict;
+  const asExpected = outcome.asExpected && (modelCheck?.disagreements ?? 0) === 0;
   const m = (k: keyof typeof measurements): number => measurements[k] ?? 0;
   return {
     ...base,
@@ -123,6 +140,7 @@ export function judge(plan: RunPlan, raw: RunRecord): ScenarioResult {
     asExpected,
     slos,
     measurements,
+    ...(modelCheck ? { modelCheck } : {}),
     evidence: {
       publishesAcknowledged: m('publish.acknowledged'),
       events: m('delivery.events'),

@@ -26,7 +26,11 @@ import {
   type SloSpec,
 } from '../slo/index.ts';
 import type { ProfileParams } from '../topology/nginx-profiles.ts';
-import { declarationsOf, type Declarations, type TargetSpec } from '../topology/target.ts';
+import { DEFAULT_PROXY, type ProxyKind } from '../topology/proxy-kind.ts';
+import { proxyFacts, type ProxyFacts } from '../topology/proxy-facts.ts';
+import { isProxyProfile, listProxyProfiles } from '../topology/proxy-profiles.ts';
+import { USER_PROFILE, type UserProxyConfig } from '../topology/user-config.ts';
+import { controlOffers, declarationsOf, type Declarations, type TargetSpec } from '../topology/target.ts';
 import { publishOffsets, type Pause } from '../workload/schedule.ts';
 import {
   BROWSER_DEFAULT_RETRY_MS,
@@ -43,8 +47,14 @@ import { ScenarioConfigError } from './config-error.ts';
 import { expectedViolations, PAST_RETENTION, type Capability, type Scenario } from './scenario.ts';
 
 export interface PlanOptions {
-  /** nginx profile for this run (like --profile), over the scenario's. */
+  /** Proxy profile for this run (like --profile), over the scenario's. */
   profile?: string;
+  /** The proxy of scenarios that do not pin one (like --proxy); default nginx. */
+  proxy?: ProxyKind;
+  /** The user's own proxy configs by kind (--nginx-config, ...): each replaces `good` on its kind. */
+  userConfigs?: Partial<Record<ProxyKind, UserProxyConfig>>;
+  /** Several proxies in one run: result names carry the proxy (`baseline@haproxy`). */
+  matrix?: boolean;
   /** Target for this run (like --target), over the scenario's. */
   target?: TargetSpec;
   /** SLO overrides from the project config (below the scenario's own). */
@@ -54,9 +64,17 @@ export interface PlanOptions {
 }
 
 export interface FleetPlan {
+  /** Every subscriber: the modelled fleet and the real browsers. */
   count: number;
-  /** Share of browser-model clients (the rest use backoff). */
+  /** Subscribers of the modelled fleet (`browser` + `backoff`): sub ids 0 .. modelCount - 1. */
+  modelCount: number;
+  /** Share of browser-model clients in the modelled fleet (the rest use backoff). */
   browserFraction: number;
+  /**
+   * Real Chromium EventSources (sub ids modelCount .. count - 1), `perContext` to a browser context;
+   * count 0: no browser is started.
+   */
+  chromium: { count: number; perContext: number };
   /** Share of the fleet on the second client lane (edge-b). */
   edgeBFraction: number;
   rampMs: number;
@@ -82,12 +100,21 @@ export interface WorkloadPlan {
 
 export interface RunPlan {
   scenario: Scenario;
+  /** The result's name: the scenario's, with `@proxy` in a matrix run. */
+  name: string;
   /** Set when the scenario cannot run against this target: neither passed nor errored. */
   skip?: { needs: string[]; reason: string };
   target: TargetSpec;
   declarations: Declarations;
+  /** The proxy kind and its profile (`user`: the user's own config, in `userConfig`). */
+  proxy: ProxyKind;
   profile: string;
+  userConfig?: UserProxyConfig;
+  /** What the proxy's config says about timeouts, buffering and compression, for the diagnoses. */
+  proxyFacts?: ProxyFacts;
   profileParams: ProfileParams;
+  /** How clients reach nginx: TLS with a per-run certificate, HTTP/2 (over TLS only). */
+  transport: Transport;
   fleet: FleetPlan;
   workload: WorkloadPlan;
   faults: FaultStep[];
@@ -101,7 +128,39 @@ export interface RunPlan {
   notes: string[];
 }
 
+export interface Transport {
+  tls: boolean;
+  http2: boolean;
+}
+
+/** EventSources per browser context by default: Chromium's HTTP/1.1 cap per origin, or one HTTP/2 connection's worth. */
+export const CHROMIUM_PER_CONTEXT = { http1: 6, http2: 100 } as const;
+
+/**
+ * Splits `count` subscribers by profile shares: the real browsers' share rounded (at least one when
+ * asked for), the rest modelled.
+ */
+export function splitFleet(
+  count: number,
+  shares: { browser?: number; backoff?: number; chromium?: number },
+): { modelCount: number; chromiumCount: number; browserFraction: number } {
+  const browser = shares.browser ?? 0;
+  const backoff = shares.backoff ?? 0;
+  const chromium = shares.chromium ?? 0;
+  const model = browser + backoff;
+  let chromiumCount =
+    chromium === 0 ? 0 : model === 0 ? count : Math.round((count * chromium) / (model + chromium));
+  chromiumCount = Math.min(count, Math.max(chromium > 0 ? 1 : 0, chromiumCount));
+  return {
+    modelCount: count - chromiumCount,
+    chromiumCount,
+    browserFraction: model === 0 ? 0 : browser / model,
+  };
+}
+
 const MASS_CUTS = new Set(['cut', 'blackhole', 'limit-data', 'target-sigterm', 'target-sigkill']);
+/** The capability each target fault needs: a graceful stop and start, or a kill and start. */
+const FAULT_NEEDS: Record<string, Capability> = { 'target-sigterm': 'restart', 'target-sigkill': 'crash' };
 const TARGET_FAULTS = new Set(['target-sigterm', 'target-sigkill']);
 
 /** The target of a run: the override, the scenario's, or the reference server; scenario options applied. */
@@ -114,11 +173,16 @@ export function resolveTarget(s: Scenario, override?: TargetSpec): TargetSpec {
 
 /** What the target offers, by capability. */
 function offers(target: TargetSpec, d: Declarations): Record<Capability, string | undefined> {
-  const canRestart = target.kind !== 'url';
+  const can = controlOffers(target);
   return {
-    restart: canRestart
+    restart: can.restart
       ? undefined
-      : 'a way to stop and restart the target (sse-chaos did not start this url target)',
+      : 'a way to stop and restart the target (sse-chaos did not start this url target: give "control" ' +
+        'commands, stop + start or restart)',
+    crash: can.crash
+      ? undefined
+      : 'a way to crash and start the target (sse-chaos did not start this url target: give "control" ' +
+        'commands, kill + start or restart)',
     durable: d.durable ? undefined : 'a durable log (declares.durable: true)',
     retention: d.retention ? undefined : 'a declared replay retention (declares.retention: { events or ms })',
     'shutdown-grace':
@@ -132,14 +196,35 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
   const notes: string[] = [];
   const target = resolveTarget(s, options.target);
   const d = declarationsOf(target);
-  const profile = options.profile ?? s.topology.profile;
+  const proxy = s.topology.proxy ?? options.proxy ?? DEFAULT_PROXY;
+  const userConfig = options.userConfigs?.[proxy];
+  // The user's own config takes the place of `good`; a misconfiguration scenario keeps its profile.
+  const profile =
+    options.profile ?? (userConfig && s.topology.profile === 'good' ? USER_PROFILE : s.topology.profile);
+  const profileSkip =
+    profile === USER_PROFILE || isProxyProfile(proxy, profile)
+      ? undefined
+      : `profile "${profile}" of this scenario is not a ${proxy} profile (${proxy} has: ${listProxyProfiles(
+          proxy,
+        )
+          .map((p) => p.name)
+          .join(', ')})`;
+  // TLS (and HTTP/2) is rendered into sse-chaos's own nginx profiles only.
+  const tlsSkip = !s.topology.tls
+    ? undefined
+    : proxy !== 'nginx'
+      ? `TLS and HTTP/2 scenarios run behind nginx only; this run uses ${proxy}`
+      : profile === USER_PROFILE
+        ? "TLS and HTTP/2 scenarios run on sse-chaos's own nginx profiles; your config serves plain HTTP"
+        : undefined;
   const retryBase = d.retry?.baseMs;
   const retryMax = d.retry ? d.retry.baseMs + d.retry.jitterMs : undefined;
 
   // Capabilities: the ones the faults imply, plus the scenario's own.
   const needs = new Set<Capability>(s.needs);
   for (const f of s.faults) {
-    if (TARGET_FAULTS.has(f.action)) needs.add('restart');
+    const need = FAULT_NEEDS[f.action];
+    if (need) needs.add(need);
     if (f.action === 'target-sigterm') needs.add('shutdown-grace');
     if (f.duration === PAST_RETENTION) needs.add('retention');
   }
@@ -198,11 +283,18 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
   });
 
   // The fleet.
-  const browser = s.fleet.profiles.browser ?? 0;
-  const backoff = s.fleet.profiles.backoff ?? 0;
+  const transport: Transport = { tls: s.topology.tls, http2: s.topology.http2 };
+  const split = splitFleet(s.fleet.count, s.fleet.profiles);
   const fleet: FleetPlan = {
     count: s.fleet.count,
-    browserFraction: browser / (browser + backoff),
+    modelCount: split.modelCount,
+    browserFraction: split.browserFraction,
+    chromium: {
+      count: split.chromiumCount,
+      perContext:
+        s.fleet.chromium.perContext ??
+        (transport.http2 ? CHROMIUM_PER_CONTEXT.http2 : CHROMIUM_PER_CONTEXT.http1),
+    },
     edgeBFraction: s.edgeBFraction,
     rampMs: s.fleet.rampMs,
     topics: s.fleet.topics ?? [...s.workload.topics],
@@ -212,10 +304,9 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
   };
 
   // Every fault is followed by a judged window: extend the workload if it stops too soon.
-  const maxWait = Math.max(
-    fleet.browserFraction > 0 ? (retryMax ?? BROWSER_DEFAULT_RETRY_MS) : 0,
-    fleet.backoff.capMs,
-  );
+  // Clients that obey `retry:`: the browser model and real browsers.
+  const obeying = Math.floor(fleet.modelCount * fleet.browserFraction) + fleet.chromium.count;
+  const maxWait = Math.max(obeying > 0 ? (retryMax ?? BROWSER_DEFAULT_RETRY_MS) : 0, fleet.backoff.capMs);
   let durationMs = s.workload.durationMs;
   if (faults.length > 0) {
     // Where each fault's subscribers are back: a fault that cuts streams costs a reconnect wait (and a
@@ -266,14 +357,15 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
     const connected = lanesOf(f.leg)
       .filter((lane) => !away(lane))
       .reduce((sum, lane) => sum + share[lane], 0);
-    return Math.floor(fleet.count * fleet.browserFraction * connected);
+    return Math.floor(obeying * connected);
   };
   const massCut = faults.some((f) => obeyingCut(f) >= JUDGING.spreadMinSubscribers);
   const features: ScenarioFeatures = {
     faults: faults.length > 0,
     latencyFault: faults.some((f) => f.action === 'latency'),
     massCut,
-    retryObeyingClients: fleet.browserFraction > 0,
+    retryObeyingClients: obeying > 0,
+    realBrowsers: fleet.chromium.count > 0,
     sigterm: faults.some((f) => f.action === 'target-sigterm'),
     targetStop: faults.some((f) => TARGET_FAULTS.has(f.action)),
     durable: d.durable,
@@ -290,11 +382,16 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
     watchdogMs: fleet.watchdogMs,
     graceMs: d.shutdownGraceMs ?? 0,
   });
-  const all = defaultSlos(ctx, {
-    maxReconnectWaitMs: maxWait,
-    minAcknowledged: Math.max(1, Math.floor(planned * MIN_ACKNOWLEDGED_SHARE)),
-    minWindowEvents: MIN_WINDOW_EVENTS,
-  });
+  const facts = userConfig && profile === USER_PROFILE ? proxyFacts(userConfig) : undefined;
+  const all = defaultSlos(
+    ctx,
+    {
+      maxReconnectWaitMs: maxWait,
+      minAcknowledged: Math.max(1, Math.floor(planned * MIN_ACKNOWLEDGED_SHARE)),
+      minWindowEvents: MIN_WINDOW_EVENTS,
+    },
+    facts,
+  );
   let resolved: SloSpec[];
   try {
     resolved = resolveSlos(all, { config: options.configSlos, scenario: s.slos, cli: options.cliSlos });
@@ -310,23 +407,31 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
     ...(s.topology.profileParams as ProfileParams | undefined),
   };
 
-  const skip =
-    missing.length > 0
-      ? {
-          needs: missing,
-          reason: `needs ${missing.map((c) => have[c]).join('; ')}`,
-        }
-      : skipReason
-        ? { needs: ['retention'], reason: skipReason }
-        : undefined;
+  const skip = profileSkip
+    ? { needs: [`${proxy}-profile`], reason: profileSkip }
+    : tlsSkip
+      ? { needs: ['nginx-tls'], reason: tlsSkip }
+      : missing.length > 0
+        ? {
+            needs: missing,
+            reason: `needs ${missing.map((c) => have[c]).join('; ')}`,
+          }
+        : skipReason
+          ? { needs: ['retention'], reason: skipReason }
+          : undefined;
 
   return {
     scenario: s,
+    name: options.matrix ? `${s.name}@${proxy}` : s.name,
     ...(skip ? { skip } : {}),
     target,
     declarations: d,
+    proxy,
     profile,
+    ...(userConfig && profile === USER_PROFILE ? { userConfig } : {}),
+    ...(facts ? { proxyFacts: facts } : {}),
     profileParams,
+    transport,
     fleet,
     workload,
     faults,

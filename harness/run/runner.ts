@@ -23,15 +23,16 @@ import type { ScenarioResult } from '../results/results.ts';
 import { scrapeMetrics } from '../telemetry/scrape.ts';
 import { inSpan } from '../telemetry/tracing.ts';
 import { InfrastructureError, TopologyConfigError } from '../topology/errors.ts';
-import { startTopology } from '../topology/index.ts';
+import { localOnly, startTopology } from '../topology/index.ts';
 import { parseRuntimeChoice, resolveRuntime } from '../topology/runtime.ts';
 import type { ComponentVersions, RuntimeName, Topology } from '../topology/topology.ts';
 import { startWorkload, type Workload, type WorkloadStats } from '../workload/publisher.ts';
 import { ScenarioConfigError } from './config-error.ts';
 import { DrainTracker } from './drain.ts';
 import { fdLimitProblem, readHardFdLimit } from './fd-preflight.ts';
-import { startFleetFor, type RunningFleet } from './fleet-setup.ts';
+import { startFleetFor, type BrowserCost, type FleetProgress, type RunningFleet } from './fleet-setup.ts';
 import { judge, skippedResult } from './judge.ts';
+import { startLoopLag, type LoopLag } from './loop-lag.ts';
 import { planScenario, type PlanOptions, type RunPlan } from './plan.ts';
 import { publisherFor } from './publish-client.ts';
 import type { Scenario } from './scenario.ts';
@@ -40,7 +41,8 @@ export interface RunScenarioOptions extends PlanOptions {
   seed?: number;
   runtime?: RuntimeName;
   signal?: AbortSignal;
-  onPhase?(phase: string): void;
+  /** A phase began; `live` reads the fleet's totals (connected, events; real browsers apart) while it runs. */
+  onPhase?(phase: string, live?: () => FleetProgress): void;
   tracer?: Tracer;
 }
 
@@ -82,7 +84,8 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
   const history = new History();
   const record = (r: HistoryRecord) => history.append(r);
   const run = newRunNonce(() => randomInt(0, 2 ** 32) / 2 ** 32);
-  const phase = (p: string) => opts.onPhase?.(p);
+  let live: (() => FleetProgress) | undefined;
+  const phase = (p: string) => opts.onPhase?.(p, live);
   const signal = opts.signal;
 
   let topology: Topology | undefined;
@@ -95,6 +98,9 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
   let interrupted = false;
   const metrics = { before: {} as Record<string, number>, after: {} as Record<string, number> };
   let logs: ScenarioResult['logs'];
+  let browsers: BrowserCost | undefined;
+  let lag: ReturnType<typeof startLoopLag> | undefined;
+  let harnessLag: LoopLag | undefined;
 
   const checkInterrupt = () => {
     if (signal?.aborted) throw new RunInterrupted('interrupted');
@@ -108,12 +114,28 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     if (fdProblem) throw new InfrastructureError('fd-limit', fdProblem);
     checkInterrupt();
 
+    const localOnlyWhy =
+      runtime === 'containers' ? localOnly(plan.proxy, plan.userConfig !== undefined) : undefined;
+    if (localOnlyWhy) {
+      return {
+        result: skippedResult({
+          ...plan,
+          skip: { needs: ['local-runtime'], reason: `needs the local runtime: ${localOnlyWhy}` },
+        }),
+        interrupted: false,
+        infrastructure: false,
+      };
+    }
+
     phase('starting stack');
     topology = await startTopology({
       profile: plan.profile,
       profileParams: plan.profileParams,
       target: plan.target,
+      proxy: plan.proxy,
+      ...(plan.userConfig ? { userConfig: plan.userConfig } : {}),
       runtime,
+      ...(plan.transport.tls ? { tls: { http2: plan.transport.http2 } } : {}),
       ...(signal ? { signal } : {}),
     });
     checkInterrupt();
@@ -127,12 +149,16 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
 
     phase('fleet ramp');
     fleet = await startFleetFor(plan.fleet, topo, history, clock, { seed: opts.seed ?? 1, run });
+    const running = fleet;
+    live = () => running.progress();
     await sleep(plan.settleMs, signal);
     // Bounded: behind a buffering proxy streams do not open until data flows, and that is the finding.
-    await fleet.waitConnected(1500, signal);
+    // Real browsers open their contexts one after another: they get longer.
+    await fleet.waitConnected(plan.fleet.chromium.count > 0 ? 5000 : 1500, signal);
     checkInterrupt();
 
     phase('workload + faults');
+    lag = startLoopLag();
     const origin = clock.now();
     const tracer = opts.tracer;
     nemesis = startNemesis(plan.faults, {
@@ -185,9 +211,14 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     checkInterrupt();
 
     phase('teardown');
+    harnessLag = lag.stop();
+    browsers = fleet.browserCost();
     await fleet.stop();
     fleet = undefined;
-    metrics.after = await scrapeAfter(topo.urls.metrics, metrics.before, signal);
+    // A proxy may learn of a client's close only from a failed write, i.e. a heartbeat or two later
+    // (Caddy: measured up to ~5 heartbeats): give the target's gauge that long to settle.
+    const settleMs = Math.max(3000, 6 * plan.declarations.heartbeatMs);
+    metrics.after = await scrapeAfter(topo.urls.metrics, metrics.before, settleMs, signal);
     record({ kind: 'metrics', t: clock.now(), label: 'after', samples: metrics.after });
   } catch (err) {
     if (err instanceof RunInterrupted || signal?.aborted) interrupted = true;
@@ -199,10 +230,12 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
   } finally {
     workload?.stop();
     await nemesis?.stop().catch(() => {});
+    harnessLag ??= lag?.stop();
+    browsers ??= fleet?.browserCost();
     await fleet?.stop().catch(() => {});
     if (topology) {
       const l = await topology.logs().catch(() => undefined);
-      if (l) logs = { nginxError: tail(l.nginxError), target: tail(l.target) };
+      if (l) logs = { proxyError: tail(l.proxyError), target: tail(l.target) };
       await topology.stop();
     }
   }
@@ -216,8 +249,10 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     metrics,
     durationMs: performance.now() - started,
     ...(interrupted ? { error: 'interrupted' } : error !== undefined ? { error } : {}),
-    ...(topology?.nginx.config ? { nginxConfig: topology.nginx.config } : {}),
+    ...(topology?.proxy.config ? { proxyConfig: topology.proxy.config } : {}),
     ...(logs ? { logs } : {}),
+    ...(browsers ? { browsers } : {}),
+    ...(harnessLag ? { harnessLag } : {}),
   });
   return {
     result,
@@ -236,11 +271,12 @@ function describeError(err: unknown): string {
 async function scrapeAfter(
   url: string,
   before: Record<string, number>,
+  settleMs: number,
   signal?: AbortSignal,
 ): Promise<Record<string, number>> {
   const key = 'sse_active_connections';
   let last: Record<string, number> = {};
-  const end = performance.now() + 3000;
+  const end = performance.now() + settleMs;
   do {
     const r = await scrapeMetrics(url);
     if (r.ok) {

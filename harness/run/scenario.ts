@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { faultRegistry } from '../faults/registry.ts';
 import { SLO_NAMES } from '../slo/defaults.ts';
+import { PROXY_KINDS } from '../topology/proxy-kind.ts';
 import { referenceOptionsSchema, targetSpecSchema } from '../topology/target.ts';
 import { callerFile } from './caller-file.ts';
 import { ScenarioConfigError } from './config-error.ts';
@@ -32,10 +33,11 @@ const int = (what: string) =>
 
 /**
  * What a scenario may need from a target beyond streaming and publishing. The plan adds the ones a
- * scenario's faults imply (`restart` for target signals, `shutdown-grace` for SIGTERM); a scenario
+ * scenario's faults imply (`restart` for a graceful stop and start, `crash` for a kill and start,
+ * `shutdown-grace` for SIGTERM); a scenario
  * names the others. A target that lacks one gets the scenario reported as skipped, never errored.
  */
-export const CAPABILITIES = ['restart', 'durable', 'retention', 'shutdown-grace'] as const;
+export const CAPABILITIES = ['restart', 'crash', 'durable', 'retention', 'shutdown-grace'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 const legSchema = z.enum(['edge', 'edge-b', 'origin']);
@@ -63,9 +65,18 @@ const faultSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * Shares of the client profiles: `browser` (our model of EventSource), `backoff` (a well-behaved
+ * non-browser client) and `chromium` (real browsers: one Chromium per run, its EventSources packed
+ * into browser contexts; see `fleet.chromium`).
+ */
 const profileMix = z
-  .strictObject({ browser: nonNegative().optional(), backoff: nonNegative().optional() })
-  .refine((m) => (m.browser ?? 0) + (m.backoff ?? 0) > 0, {
+  .strictObject({
+    browser: nonNegative().optional(),
+    backoff: nonNegative().optional(),
+    chromium: nonNegative().optional(),
+  })
+  .refine((m) => (m.browser ?? 0) + (m.backoff ?? 0) + (m.chromium ?? 0) > 0, {
     error: 'at least one profile needs a share > 0',
   });
 
@@ -106,12 +117,25 @@ export const scenarioSchema = z
     description: z.string().min(10, { error: 'describe the real-world incident this scenario models' }),
     topology: z
       .strictObject({
+        /**
+         * The proxy this scenario needs (its profile is one of that proxy's); default: the run's proxy
+         * (`--proxy`, nginx unless chosen).
+         */
+        proxy: z.enum(PROXY_KINDS).optional(),
         profile: z.string().min(1).default('good'),
         profileParams: z.record(z.string(), z.unknown()).optional(),
         /** A target spec (harness/topology/target.ts); default: the reference server with `server`. */
         target: targetSpecSchema.optional(),
         /** Options of the reference server (and zoo members) for this scenario; defaults in defaults.ts. */
         server: referenceOptionsSchema.default({}),
+        /** Clients reach nginx over TLS (a self-signed certificate made for the run). */
+        tls: z.boolean({ error: (i) => `expected true or false, got ${fmt(i.input)}` }).default(false),
+        /** Clients speak HTTP/2 to nginx (needs `tls`: browsers use HTTP/2 only over TLS). */
+        http2: z.boolean({ error: (i) => `expected true or false, got ${fmt(i.input)}` }).default(false),
+      })
+      .refine((t) => !t.http2 || t.tls, {
+        error: 'HTTP/2 needs tls: true (browsers speak HTTP/2 only over TLS)',
+        path: ['http2'],
       })
       .prefault({}),
     workload: z
@@ -150,6 +174,18 @@ export const scenarioSchema = z
         topics: z.array(z.string().min(1)).min(1).optional(),
         /** Topics of the fraction of the fleet a fault targets (edge-b); default: `topics`. */
         fractionTopics: z.array(z.string().min(1)).min(1).optional(),
+        /** How the `chromium` share is laid out in the run's one browser. */
+        chromium: z
+          .strictObject({
+            /**
+             * EventSources per browser context (one "user": its own connections, a renderer process).
+             * Default: 6 over HTTP/1.1 (Chromium's per-origin cap, so every one streams), 100 over
+             * HTTP/2 (one connection per context multiplexes them all). More than 6 over HTTP/1.1
+             * reproduces the cap on purpose.
+             */
+            perContext: int('a whole number of EventSources per browser context').min(1).optional(),
+          })
+          .prefault({}),
       })
       .prefault({}),
     faults: z.array(faultSchema).default([]),

@@ -7,16 +7,34 @@ import { readFileSync } from 'node:fs';
 import { packageFile } from '../package-layout.ts';
 import type { Results, ScenarioResult } from '../results/results.ts';
 import { inSpan, startTracing } from '../telemetry/tracing.ts';
+import type { ProxyKind } from '../topology/proxy-kind.ts';
 import type { ComponentVersions } from '../topology/topology.ts';
 import { describeEnvironment } from './environment.ts';
 import { skippedResult } from './judge.ts';
-import { planScenario } from './plan.ts';
+import { planScenario, type RunPlan } from './plan.ts';
 import type { ProgressEvent } from './progress.ts';
 import { runPlan, type RunScenarioOptions } from './runner.ts';
 import type { Scenario } from './scenario.ts';
 
-export interface RunSuiteOptions extends Omit<RunScenarioOptions, 'onPhase' | 'tracer'> {
+export interface RunSuiteOptions extends Omit<RunScenarioOptions, 'onPhase' | 'tracer' | 'proxy' | 'matrix'> {
+  /**
+   * The proxies to run every scenario behind (`--proxy`, repeatable; default nginx). With more than
+   * one, each scenario runs once per proxy and its results are named `scenario@proxy`; a scenario that
+   * pins its proxy runs once.
+   */
+  proxies?: readonly ProxyKind[];
   onProgress?(ev: ProgressEvent): void;
+}
+
+/** One plan per scenario and proxy (a scenario pinned to a proxy: one plan). */
+export function planSuite(scenarios: readonly Scenario[], opts: RunSuiteOptions = {}): RunPlan[] {
+  const proxies = opts.proxies?.length ? [...new Set(opts.proxies)] : [undefined];
+  const matrix = proxies.length > 1;
+  return scenarios.flatMap((s) =>
+    (s.topology.proxy ? [s.topology.proxy] : proxies).map((proxy) =>
+      planScenario(s, { ...opts, ...(proxy ? { proxy } : {}), matrix }),
+    ),
+  );
 }
 
 export interface SuiteOutcome {
@@ -54,7 +72,7 @@ export async function runSuite(
   scenarios: readonly Scenario[],
   opts: RunSuiteOptions = {},
 ): Promise<SuiteOutcome> {
-  const plans = scenarios.map((s) => planScenario(s, opts));
+  const plans = planSuite(scenarios, opts);
   const startedAt = new Date();
   const t0 = performance.now();
   const tracing = await startTracing();
@@ -66,7 +84,7 @@ export async function runSuite(
   let durationMs = 0;
   try {
     for (const [index, plan] of plans.entries()) {
-      const name = plan.scenario.name;
+      const name = plan.name;
       if (opts.signal?.aborted) {
         interrupted = true;
         break;
@@ -81,12 +99,13 @@ export async function runSuite(
       const outcome = await inSpan(
         tracing.tracer,
         `scenario ${name}`,
-        { 'scenario.name': name, 'scenario.profile': plan.profile },
+        { 'scenario.name': name, 'scenario.profile': plan.profile, 'scenario.proxy': plan.proxy },
         async (span) => {
           const o = await runPlan(plan, {
             ...opts,
             tracer: tracing.tracer,
-            onPhase: (phase) => opts.onProgress?.({ type: 'phase', name, phase }),
+            onPhase: (phase, live) =>
+              opts.onProgress?.({ type: 'phase', name, phase, ...(live ? { live } : {}) }),
           });
           span.setAttribute('scenario.verdict', o.result.verdict);
           span.setAttribute('scenario.asExpected', o.result.asExpected);

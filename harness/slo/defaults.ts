@@ -7,6 +7,8 @@
  */
 import { checkContext, type CheckContext } from '../checks/context.ts';
 import type { MeasurementKey, Measurements } from '../checks/keys.ts';
+import type { ProxyFacts } from '../topology/proxy-facts.ts';
+import { ageCutNote, bufferingNote, idleCutNote } from './proxy-notes.ts';
 import type { SloSpec } from './spec.ts';
 
 /** What the SLOs need beyond the check context: budgets the run plan computes. */
@@ -75,8 +77,13 @@ function retentionText(ctx: CheckContext): string {
     .join(' / ');
 }
 
-export function defaultSlos(ctx: CheckContext, budgets: SloBudgets): SloSpec[] {
+/**
+ * The SLOs for a run. `facts` (the proxy config's own directives, when the run has them) make the
+ * diagnoses point at the user's lines.
+ */
+export function defaultSlos(ctx: CheckContext, budgets: SloBudgets, facts?: ProxyFacts): SloSpec[] {
   const hb = ctx.heartbeatMs;
+  const buffered = (m: Measurements): string => bufferingNote(facts, n(m, 'buffering.compressedStreams') > 0);
   const liveBudget = Math.max(ABSOLUTE.liveBudgetMs, hb);
   const recoveryBudget = budgets.maxReconnectWaitMs + 2 * hb + 1000;
   return [
@@ -104,8 +111,12 @@ export function defaultSlos(ctx: CheckContext, budgets: SloBudgets): SloSpec[] {
       diagnose: (m) =>
         `${v(m, 'delivery.subscribersNeverOpened')} of ${v(m, 'evidence.subscribers')} subscribers never got a ` +
         `200 text/event-stream response (most frequent status: ${v(m, 'reconnect.topErrorStatus')}): nothing was ` +
-        `expected of them, so they were never judged. Check the stream path, auth, the proxy's routing, and ` +
-        `connection limits (limit_conn, worker_connections).`,
+        `expected of them, so they were never judged. ` +
+        (n(m, 'reconnect.queuedAttempts') > 0
+          ? `${v(m, 'reconnect.queuedAttempts')} attempts waited with no answer behind a browser's connection ` +
+            `limit (see no-queued-streams): serve the stream over HTTP/2 or share one EventSource among tabs. `
+          : '') +
+        `Check the stream path, auth, the proxy's routing, and connection limits (limit_conn, worker_connections).`,
     },
     {
       name: 'judged-windows',
@@ -322,9 +333,11 @@ export function defaultSlos(ctx: CheckContext, budgets: SloBudgets): SloSpec[] {
           `(p50 ${v(m, 'latency.outsideFault.p50', ' ms')}). ` +
           (bursty
             ? `Events arrived in ${kib(m['buffering.burstBytesP50'])} bursts: something is buffering the response; ` +
-              `${compressionNote(m)}${BUFFERING_FIX}.`
-            : `No burst pattern: look for a saturated target (event loop lag under the fleet's load, a slow ` +
-              `per-client write path) or a slow link; scale the target or reduce per-event work.`)
+              `${buffered(m)}${compressionNote(m)}${BUFFERING_FIX}.`
+            : n(m, 'buffering.compressedStreams') > 0
+              ? `No burst pattern, but ${compressionNote(m)}${buffered(m)}`
+              : `No burst pattern: look for a saturated target (event loop lag under the fleet's load, a slow ` +
+                `per-client write path) or a slow link; scale the target or reduce per-event work.`)
         );
       },
     },
@@ -372,8 +385,25 @@ export function defaultSlos(ctx: CheckContext, budgets: SloBudgets): SloSpec[] {
         `${v(m, 'heartbeat.idleCuts')} streams were cut with no fault active, after ~` +
         `${v(m, 'heartbeat.idleCutSilenceP50Ms', ' ms')} of silence (median stream age ` +
         `${v(m, 'heartbeat.idleCutAgeP50Ms', ' ms')}): an intermediary's read/idle timeout (nginx ` +
-        `proxy_read_timeout, a load balancer idle timeout) is shorter than the gap between bytes. Send ` +
-        `heartbeats at most half the smallest idle timeout on the path, or raise that timeout for the stream location.`,
+        `proxy_read_timeout, a load balancer idle timeout) is shorter than the gap between bytes. ` +
+        idleCutNote(facts, hb, m['heartbeat.idleCutSilenceP50Ms'] ?? null) +
+        `Send heartbeats at most half the smallest idle timeout on the path, or raise that timeout for the stream location.`,
+    },
+    {
+      name: 'no-age-cuts',
+      description:
+        'No intermediary cuts streams at a fixed age: a deadline on the whole response (a route timeout) ends every stream.',
+      measurement: 'heartbeat.ageCuts',
+      comparator: '<=',
+      threshold: 0,
+      unit: 'connections',
+      evidence: 'heartbeat.openConnections',
+      diagnose: (m) =>
+        `${v(m, 'heartbeat.ageCuts')} streams were cut with no fault active at the same age (~` +
+        `${v(m, 'heartbeat.ageCutAgeP50Ms', ' ms')}) after scattered silences: a deadline on the whole response, not an ` +
+        `idle timer, so heartbeats do not help (Envoy's route timeout, 15 s by default; a server write timeout; a ` +
+        `gateway's maximum request duration). ${ageCutNote(facts, m['heartbeat.ageCutAgeP50Ms'] ?? null)}Disable the ` +
+        `deadline for the stream route (Envoy: \`timeout: 0s\` on the route, and rely on stream_idle_timeout).`,
     },
     {
       name: 'no-reconnect-storm',
@@ -443,6 +473,25 @@ export function defaultSlos(ctx: CheckContext, budgets: SloBudgets): SloSpec[] {
         `hint instead of 503, and size limit_conn/worker_connections for the fleet.`,
     },
     {
+      name: 'no-queued-streams',
+      description:
+        "No stream waits behind a browser's connection limit (over HTTP/1.1 at most 6 connections per origin, across all its tabs).",
+      measurement: 'reconnect.queuedAttempts',
+      comparator: '<=',
+      threshold: 0,
+      unit: 'attempts',
+      evidence: 'reconnect.connects',
+      appliesTo: (f) => f.realBrowsers,
+      diagnose: (m) =>
+        `${v(m, 'reconnect.queuedAttempts')} stream attempts waited up to ${v(m, 'reconnect.queuedMaxMs', ' ms')} ` +
+        `with no response and no error while the same browser held ${v(m, 'reconnect.queuedBehindStreams')} ` +
+        `streams open to that origin: over HTTP/1.1 a browser opens at most 6 connections per origin (per ` +
+        `profile, across every tab and frame), and an EventSource holds one for as long as it lives, so the ` +
+        `7th tab's stream waits for a free socket for ever, without an error event. Serve the stream over ` +
+        `HTTP/2 (TLS; one connection multiplexes about 100 streams), or open one EventSource per browser and ` +
+        `share it among tabs (a SharedWorker, or a leader tab relaying over BroadcastChannel).`,
+    },
+    {
       name: 'backoff-policy',
       description:
         'Every reconnect delay obeys the client policy (browser: the retry hint; backoff: within [0, cap]).',
@@ -468,7 +517,7 @@ export function defaultSlos(ctx: CheckContext, budgets: SloBudgets): SloSpec[] {
       diagnose: (m) =>
         `${pct(m['buffering.burstiness'])} of events published apart arrived together, in bursts of ` +
         `${kib(m['buffering.burstBytesP50'])} of event data (largest ${kib(m['buffering.maxBurstBytes'])}): something ` +
-        `buffers the response. ${compressionNote(m)}If the proxy buffers: ${BUFFERING_FIX}. If the app buffers ` +
+        `buffers the response. ${buffered(m)}${compressionNote(m)}If the proxy buffers: ${BUFFERING_FIX}. If the app buffers ` +
         `(output buffering, a framework's response buffer), flush after every event.`,
     },
     {
@@ -481,7 +530,7 @@ export function defaultSlos(ctx: CheckContext, budgets: SloBudgets): SloSpec[] {
       diagnose: (m) =>
         `the first event of a stream waited ${v(m, 'buffering.firstEventDelayP95', ' ms')} (p95; time to first byte ` +
         `p95 ${v(m, 'buffering.ttfbP95', ' ms')}): something holds the response until a buffer fills or the first ` +
-        `event flushes the headers. ${compressionNote(m)}${BUFFERING_FIX}. If only replays are slow, the replay path is too slow.`,
+        `event flushes the headers. ${buffered(m)}${compressionNote(m)}${BUFFERING_FIX}. If only replays are slow, the replay path is too slow.`,
     },
     {
       name: 'time-to-first-byte',
@@ -493,7 +542,7 @@ export function defaultSlos(ctx: CheckContext, budgets: SloBudgets): SloSpec[] {
       diagnose: (m) =>
         `the first byte of a stream took ${v(m, 'buffering.ttfbP95', ' ms')} (p95): the target does not flush ` +
         `headers and an initial \`retry:\`/comment immediately, or something buffers until ~4 KiB accumulate. ` +
-        `${compressionNote(m)}${BUFFERING_FIX}.`,
+        `${buffered(m)}${compressionNote(m)}${BUFFERING_FIX}.`,
     },
     {
       name: 'graceful-shutdown',

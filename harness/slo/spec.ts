@@ -17,6 +17,8 @@ export interface ScenarioFeatures {
   massCut: boolean;
   /** Some subscribers obey `retry:` (browser model, real browsers): storms can be judged. */
   retryObeyingClients: boolean;
+  /** Real browsers in the fleet: their tabs share connections (and a browser's limits). */
+  realBrowsers: boolean;
   /** A target SIGTERM. */
   sigterm: boolean;
   /** A target stop (SIGTERM, SIGKILL). */

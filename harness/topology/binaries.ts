@@ -48,6 +48,8 @@ export function parseToxiproxyVersion(output: string): string | undefined {
 /** The one command that provides each binary (it installs, or prints the system command that does). */
 export const INSTALL_COMMAND = {
   nginx: 'npx sse-chaos install --with-deps',
+  haproxy: 'npx sse-chaos install --with-deps --proxy haproxy',
+  caddy: 'npx sse-chaos install --with-deps --proxy caddy',
   toxiproxy: 'npx sse-chaos install',
 } as const;
 
@@ -93,4 +95,40 @@ export async function locateToxiproxy(env = process.env): Promise<{ path: string
 /** `nginx -v` as a version string (nginx prints it on stderr). */
 export async function nginxVersion(path: string): Promise<string> {
   return parseNginxVersion(await run(path, ['-v'])) ?? 'unknown';
+}
+
+/** Absolute path of a system binary: the env override, then PATH, then the sbin/bin folders. */
+function locateSystem(name: 'haproxy' | 'caddy', envVar: string, env: NodeJS.ProcessEnv): string {
+  const candidates = [
+    env[envVar],
+    ...onPath(name, env.PATH),
+    `/usr/sbin/${name}`,
+    `/usr/bin/${name}`,
+    `/usr/local/sbin/${name}`,
+    `/usr/local/bin/${name}`,
+  ];
+  const found = candidates.find((c): c is string => !!c && isExecutable(c));
+  if (!found)
+    throw new InfrastructureError(
+      name,
+      `${name} was not found (${envVar}, PATH, /usr/sbin, /usr/bin). Run \`${INSTALL_COMMAND[name]}\` ` +
+        `(it installs ${name} with the system package manager, or prints the command that does).`,
+    );
+  return found;
+}
+
+/** Absolute path of haproxy: SSE_CHAOS_HAPROXY, then PATH, then /usr/sbin. */
+export const locateHaproxy = (env = process.env): string => locateSystem('haproxy', 'SSE_CHAOS_HAPROXY', env);
+
+/** Absolute path of caddy: SSE_CHAOS_CADDY, then PATH, then /usr/bin. */
+export const locateCaddy = (env = process.env): string => locateSystem('caddy', 'SSE_CHAOS_CADDY', env);
+
+/** `HAProxy version 2.6.12-1+deb12u4 ...` -> `2.6.12`; `v2.6.2 h1:...` or `2.6.2` (caddy) -> `2.6.2`. */
+export function parseProxyVersion(output: string): string | undefined {
+  return /(?:version |^v?)(\d+\.\d+\.\d+)/m.exec(output)?.[1];
+}
+
+/** `haproxy -v` / `caddy version` as a version string. */
+export async function proxyVersion(kind: 'haproxy' | 'caddy', path: string): Promise<string> {
+  return parseProxyVersion(await run(path, kind === 'haproxy' ? ['-v'] : ['version'])) ?? 'unknown';
 }

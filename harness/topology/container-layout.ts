@@ -24,6 +24,12 @@ export const containerPlacement: Placement = {
   tempDir: '/tmp',
 };
 
+/** Where a TLS run's certificate and key are copied in nginx's container (next to its config). */
+export const CONTAINER_TLS = {
+  certPath: '/etc/sse-chaos/tls-cert.pem',
+  keyPath: '/etc/sse-chaos/tls-key.pem',
+} as const;
+
 /** The three legs as toxiproxy `-config` JSON, for compose (`originUpstream`: where the target is). */
 export function composeProxies(originUpstream = `server:${CONTAINER_PORTS.server}`): object[] {
   return [

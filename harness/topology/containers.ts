@@ -11,7 +11,7 @@
  * container and the network carry the run's labels and are removed on stop, by the sweeper if this
  * process dies, and by the stale sweep at the next start (sweep.ts).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -22,7 +22,7 @@ import { InfrastructureError, TopologyConfigError } from './errors.ts';
 import { guardDir, releaseDir } from './guardian.ts';
 import type { StartOptions } from './local.ts';
 import { renderNginxConfig, type ProfileParams } from './nginx-profiles.ts';
-import { CONTAINER_PORTS, containerPlacement } from './container-layout.ts';
+import { CONTAINER_PORTS, CONTAINER_TLS, containerPlacement } from './container-layout.ts';
 import { nginxControl } from './nginx-control.ts';
 import { waitForGeneration } from './nginx-probe.ts';
 import { Owner } from './owner.ts';
@@ -30,6 +30,7 @@ import { createLeg } from './proxies.ts';
 import { httpGet, tail } from './readiness.ts';
 import { startLocalTarget } from './target-local.ts';
 import { targetEndpoints, type TargetSpec } from './target.ts';
+import { makeRunCertificate, type RunCertificate } from './tls-cert.ts';
 import { HOST_ALIAS, startHostTunnel } from './containers/host-tunnel.ts';
 import { dockerClient, endpointOf, type Docker } from './containers/image-store.ts';
 import { newRunId, runLabels } from './containers/labels.ts';
@@ -241,9 +242,30 @@ export async function startContainersTopology(options: StartOptions): Promise<To
     await createLeg(client, 'origin', `0.0.0.0:${PORTS.origin}`, tgt.upstream);
     checkAbort();
 
+    // TLS: the run's certificate is made on the host (a guarded temp dir) and copied next to the config.
+    let cert: RunCertificate | undefined;
+    let nginxPlacement = placement;
+    if (options.tls) {
+      const certDir = await mkdtemp(join(tmpdir(), 'sse-chaos-tls-'));
+      guardDir(certDir);
+      owner.own(async () => {
+        await rm(certDir, { recursive: true, force: true });
+        releaseDir(certDir);
+      });
+      cert = await makeRunCertificate(certDir);
+      nginxPlacement = { ...placement, tls: { ...CONTAINER_TLS, http2: options.tls.http2 } };
+    }
+    const tlsFiles = cert
+      ? [
+          { content: cert.certificate, target: CONTAINER_TLS.certPath },
+          { content: await readFile(cert.keyPath, 'utf8'), target: CONTAINER_TLS.keyPath },
+        ]
+      : [];
+    const probe = Wait.forHttp('/__sse_chaos/nginx', PORTS.nginx);
+
     const generation = 1;
     const render = (p: string, g: number, params: ProfileParams | undefined): string =>
-      renderNginxConfig(p, { placement, params, generation: g });
+      renderNginxConfig(p, { placement: nginxPlacement, params, generation: g });
     const config = render(profile, generation, profileParams);
 
     // toxiproxy (and its alias) must exist before nginx resolves its upstream at startup.
@@ -258,10 +280,10 @@ export async function startContainersTopology(options: StartOptions): Promise<To
             .withNetworkAliases('nginx')
             .withExposedPorts(PORTS.nginx)
             .withLabels(labels('nginx'))
-            .withCopyContentToContainer([{ content: config, target: CONF }])
+            .withCopyContentToContainer([{ content: config, target: CONF }, ...tlsFiles])
             .withCommand(['nginx', '-c', CONF, '-g', 'daemon off;'])
             .withLogConsumer(collect(nginxLog))
-            .withWaitStrategy(Wait.forHttp('/__sse_chaos/nginx', PORTS.nginx))
+            .withWaitStrategy(cert ? probe.usingTls().allowInsecure() : probe)
             .start(),
         ),
     );
@@ -269,6 +291,7 @@ export async function startContainersTopology(options: StartOptions): Promise<To
     const nginxAddress = `${nginxC.getHost()}:${nginxC.getMappedPort(PORTS.nginx)}`;
     await waitForGeneration({
       address: nginxAddress,
+      ...(cert ? { tls: true } : {}),
       profile,
       generation,
       logTail: () => nginxLog.text,
@@ -286,6 +309,7 @@ export async function startContainersTopology(options: StartOptions): Promise<To
     const nginx = nginxControl(
       {
         address: nginxAddress,
+        ...(cert ? { tls: true } : {}),
         writeConfig: (text) => nginxC.copyContentToContainer([{ content: text, target: CONF }]),
         testConfig: async () => {
           const test = await nginxC.exec(['nginx', '-t', '-q', '-c', CONF]);
@@ -299,15 +323,17 @@ export async function startContainersTopology(options: StartOptions): Promise<To
     );
 
     const ends = targetEndpoints(target);
+    const scheme = cert ? 'https' : 'http';
     return {
       runtime: 'containers',
+      ...(cert && options.tls ? { tls: { certificate: cert.certificate, http2: options.tls.http2 } } : {}),
       urls: {
-        stream: `http://${host}:${toxiC.getMappedPort(PORTS.edge)}${ends.streamPath}`,
-        streamB: `http://${host}:${toxiC.getMappedPort(PORTS['edge-b'])}${ends.streamPath}`,
+        stream: `${scheme}://${host}:${toxiC.getMappedPort(PORTS.edge)}${ends.streamPath}`,
+        streamB: `${scheme}://${host}:${toxiC.getMappedPort(PORTS['edge-b'])}${ends.streamPath}`,
         publish: new URL(ends.publish.url ?? ends.publish.path ?? '/', tgt.baseUrl).toString(),
         metrics: `${tgt.baseUrl}${ends.metricsPath}`,
         targetDirect: tgt.baseUrl,
-        nginxDirect: `http://${nginxAddress}`,
+        nginxDirect: `${scheme}://${nginxAddress}`,
         toxiproxyApi: api,
       },
       versions: {
@@ -316,9 +342,9 @@ export async function startContainersTopology(options: StartOptions): Promise<To
         node: process.version,
         runtime: 'containers',
       },
-      nginx,
+      proxy: nginx,
       target: tgt.control,
-      logs: async () => ({ nginxError: nginxLog.text, toxiproxy: toxiLog.text, target: tgt.control.logs() }),
+      logs: async () => ({ proxyError: nginxLog.text, toxiproxy: toxiLog.text, target: tgt.control.logs() }),
       processes: () => [],
       stop: () => owner.stop(),
     };

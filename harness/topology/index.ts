@@ -1,23 +1,33 @@
 /**
- * Starting the stack: `client -> [edge | edge-b] -> nginx -> [origin] -> target`, as local
- * processes or containers (SSE_CHAOS_RUNTIME=local|containers|auto).
+ * Starting the stack: `client -> [edge | edge-b] -> proxy -> [origin] -> target`, as local
+ * processes or containers (SSE_CHAOS_RUNTIME=local|containers|auto). nginx runs in both runtimes;
+ * HAProxy, Caddy and a user's own proxy config run on the local runtime only (there are no container
+ * images for them yet): the runner reports such a scenario as skipped under containers.
  */
 import type { Topology } from './topology.ts';
 import type { ProfileParams } from './nginx-profiles.ts';
-import { isProfile, listProfiles } from './nginx-profiles.ts';
 import { TopologyConfigError } from './errors.ts';
+import { DEFAULT_PROXY, type ProxyKind } from './proxy-kind.ts';
+import { isProxyProfile, unknownProfile } from './proxy-profiles.ts';
+import { USER_PROFILE, type UserProxyConfig } from './user-config.ts';
 import { parseRuntimeChoice, resolveRuntime, type RuntimeChoice } from './runtime.ts';
 import { parseTarget, type TargetSpec } from './target.ts';
 import { startLocalTopology } from './local.ts';
 
 export interface StartTopologyOptions {
-  /** nginx profile name (see listProfiles()). */
+  /** Profile name of the proxy kind (see listProxyProfiles()), or `user` with `userConfig`. */
   profile: string;
+  /** The proxy kind; default nginx. */
+  proxy?: ProxyKind;
+  /** The user's own config of that kind, run as profile `user`. */
+  userConfig?: UserProxyConfig;
   profileParams?: ProfileParams;
   /** Validated again here, so a spec from JSON can be passed as is. */
   target: TargetSpec;
   /** Default: SSE_CHAOS_RUNTIME, else auto. */
   runtime?: RuntimeChoice;
+  /** Clients reach nginx over TLS with a certificate made for the run (HTTP/2 when `http2`). */
+  tls?: { http2: boolean };
   signal?: AbortSignal;
 }
 
@@ -27,27 +37,39 @@ export interface StartTopologyOptions {
  * in both cases nothing is left running.
  */
 export async function startTopology(options: StartTopologyOptions): Promise<Topology> {
-  if (!isProfile(options.profile)) {
-    const known = listProfiles().map((p) => p.name);
-    throw new TopologyConfigError(`unknown nginx profile "${options.profile}"; known: ${known.join(', ')}`);
-  }
+  const kind = options.proxy ?? DEFAULT_PROXY;
+  const user = options.profile === USER_PROFILE && options.userConfig?.kind === kind;
+  if (!user && !isProxyProfile(kind, options.profile)) throw unknownProfile(kind, options.profile);
   const target = parseTarget(options.target);
   const runtime = await resolveRuntime(options.runtime ?? parseRuntimeChoice(process.env.SSE_CHAOS_RUNTIME));
   const start = {
     profile: options.profile,
     profileParams: options.profileParams,
     target,
+    ...(options.tls ? { tls: options.tls } : {}),
     signal: options.signal,
+    proxy: kind,
+    ...(options.userConfig ? { userConfig: options.userConfig } : {}),
   };
   if (runtime === 'containers') {
+    const why = localOnly(kind, user);
+    if (why) throw new TopologyConfigError(`the containers runtime cannot run ${why}; use --runtime local`);
     const { startContainersTopology } = await import('./containers.ts');
     return startContainersTopology(start);
   }
   return startLocalTopology(start);
 }
 
+/** Why a stack must run on the local runtime (HAProxy, Caddy, a user's config), or undefined. */
+export function localOnly(kind: ProxyKind, userConfig: boolean): string | undefined {
+  if (kind !== 'nginx') return `${kind} (local runtime only: no container image for it yet)`;
+  if (userConfig) return 'your own nginx config (local runtime only)';
+  return undefined;
+}
+
 export type {
   Topology,
+  ProxyControl,
   StackUrls,
   NginxControl,
   TargetControl,
@@ -76,3 +98,6 @@ export {
 } from './target.ts';
 export { parseRuntimeChoice, type RuntimeChoice } from './runtime.ts';
 export { LEGS } from './proxies.ts';
+export { PROXY_KINDS, isProxyKind, parseProxyKind, type ProxyKind } from './proxy-kind.ts';
+export { listProxyProfiles, isProxyProfile, type ProxyProfileInfo } from './proxy-profiles.ts';
+export { loadUserConfig, USER_PROFILE, type UserProxyConfig } from './user-config.ts';

@@ -1,17 +1,21 @@
 /**
- * The local runtime: toxiproxy-server, nginx and the target as child processes on free loopback
- * ports. Start order follows the data path backwards (target, origin leg, nginx, edge legs); every
- * component started is stopped again if a later one fails.
+ * The local runtime: toxiproxy-server, the proxy (nginx, HAProxy or Caddy) and the target as child
+ * processes on free loopback ports. Start order follows the data path backwards (target, origin leg,
+ * proxy, edge legs); every component started is stopped again if a later one fails.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Topology } from './topology.ts';
-import { locateNginx, locateToxiproxy, nginxVersion } from './binaries.ts';
-import { InfrastructureError } from './errors.ts';
+import { locateToxiproxy, nginxVersion, proxyVersion } from './binaries.ts';
+import { InfrastructureError, TopologyConfigError } from './errors.ts';
 import { guardDir, releaseDir } from './guardian.ts';
 import { startLocalNginx } from './nginx-local.ts';
 import type { ProfileParams } from './nginx-profiles.ts';
+import { DEFAULT_PROXY, type ProxyKind } from './proxy-kind.ts';
+import { startLocalProxy } from './proxy-local.ts';
+import { locateProxy } from './proxy-syntax.ts';
+import type { UserProxyConfig } from './user-config.ts';
 import { Owner } from './owner.ts';
 import { PLACEHOLDER_UPSTREAM, createLeg, setLegUpstream } from './proxies.ts';
 import { startLocalTarget } from './target-local.ts';
@@ -22,12 +26,21 @@ export interface StartOptions {
   profile: string;
   profileParams?: ProfileParams;
   target: TargetSpec;
+  /** Clients reach nginx over TLS with a per-run certificate (HTTP/2 when `http2`). */
+  tls?: { http2: boolean };
+  /** The proxy kind (default nginx). */
+  proxy?: ProxyKind;
+  /** The user's own config of that kind, run as profile `user`. */
+  userConfig?: UserProxyConfig;
   signal?: AbortSignal;
 }
 
 export async function startLocalTopology(options: StartOptions): Promise<Topology> {
-  const { profile, profileParams, target, signal } = options;
-  const nginxBinary = locateNginx();
+  const { profile, profileParams, target, signal, userConfig } = options;
+  const kind = options.proxy ?? DEFAULT_PROXY;
+  if (options.tls && kind !== 'nginx')
+    throw new TopologyConfigError(`topology.tls: TLS and HTTP/2 are built for nginx only; this stack runs ${kind}`);
+  const proxyBinary = locateProxy(kind);
   const owner = new Owner();
   const checkAbort = (): void => {
     if (signal?.aborted) throw new InfrastructureError('topology', 'start aborted');
@@ -48,20 +61,19 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
       owner.own(() => toxi.process.stop(1_000).then(() => {}));
       const originLeg = await createLeg(toxi.client, 'origin', '127.0.0.1:0', PLACEHOLDER_UPSTREAM);
       checkAbort();
-      const nginx = await startLocalNginx({
-        binary: nginxBinary,
-        profile,
-        params: profileParams,
-        upstream: originLeg.listen,
-        signal,
-      });
-      owner.own(nginx.stop);
+      const common = { profile, params: profileParams, upstream: originLeg.listen, signal };
+      const user = userConfig ? { userConfig } : {};
+      const proxy =
+        kind === 'nginx'
+          ? await startLocalNginx({ binary: proxyBinary, ...common, ...user, ...(options.tls ? { tls: options.tls } : {}) })
+          : await startLocalProxy({ kind, binary: proxyBinary, ...common, ...user });
+      owner.own(proxy.stop);
       checkAbort();
       const [edge, edgeB] = await Promise.all([
-        createLeg(toxi.client, 'edge', '127.0.0.1:0', nginx.address),
-        createLeg(toxi.client, 'edge-b', '127.0.0.1:0', nginx.address),
+        createLeg(toxi.client, 'edge', '127.0.0.1:0', proxy.address),
+        createLeg(toxi.client, 'edge-b', '127.0.0.1:0', proxy.address),
       ]);
-      return { toxi: { ...toxi, version: bin.version }, nginx, edge, edgeB };
+      return { toxi: { ...toxi, version: bin.version }, proxy, edge, edgeB };
     })();
     const targetStart = startLocalTarget(target, { workDir, signal }).then((started) => {
       owner.own(started.stop);
@@ -71,32 +83,43 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
     const [infraResult, targetResult, versionResult] = await Promise.allSettled([
       infra,
       targetStart,
-      nginxVersion(nginxBinary),
+      kind === 'nginx' ? nginxVersion(proxyBinary) : proxyVersion(kind, proxyBinary),
     ]);
     for (const r of [infraResult, targetResult, versionResult]) if (r.status === 'rejected') throw r.reason;
-    const { toxi, nginx, edge, edgeB } = (infraResult as PromiseFulfilledResult<Awaited<typeof infra>>).value;
+    const { toxi, proxy, edge, edgeB } = (infraResult as PromiseFulfilledResult<Awaited<typeof infra>>).value;
     const tgt = (targetResult as PromiseFulfilledResult<Awaited<typeof targetStart>>).value;
-    const nginxVer = (versionResult as PromiseFulfilledResult<string>).value;
+    const proxyVer = (versionResult as PromiseFulfilledResult<string>).value;
     checkAbort();
     await setLegUpstream(toxi.client, 'origin', tgt.address);
 
     const ends = targetEndpoints(target);
+    const certificate = 'certificate' in proxy && typeof proxy.certificate === 'string' ? proxy.certificate : undefined;
+    const scheme = certificate !== undefined ? 'https' : 'http';
     const topology: Topology = {
       runtime: 'local',
+      ...(certificate !== undefined && options.tls
+        ? { tls: { certificate, http2: options.tls.http2 } }
+        : {}),
       urls: {
-        stream: `http://${edge.listen}${ends.streamPath}`,
-        streamB: `http://${edgeB.listen}${ends.streamPath}`,
+        stream: `${scheme}://${edge.listen}${ends.streamPath}`,
+        streamB: `${scheme}://${edgeB.listen}${ends.streamPath}`,
         publish: new URL(ends.publish.url ?? ends.publish.path ?? '/', tgt.baseUrl).toString(),
         metrics: `${tgt.baseUrl}${ends.metricsPath}`,
         targetDirect: tgt.baseUrl,
-        nginxDirect: `http://${nginx.address}`,
+        nginxDirect: `${scheme}://${proxy.address}`,
         toxiproxyApi: toxi.api,
       },
-      versions: { nginx: nginxVer, toxiproxy: toxi.version, node: process.version, runtime: 'local' },
-      nginx: nginx.control,
+      versions: {
+        nginx: kind === 'nginx' ? proxyVer : 'not used',
+        ...(kind === 'nginx' ? {} : { proxy: `${kind} ${proxyVer}` }),
+        toxiproxy: toxi.version,
+        node: process.version,
+        runtime: 'local',
+      },
+      proxy: proxy.control,
       target: tgt.control,
       logs: async () => ({
-        nginxError: await nginx.control.errorLog(),
+        proxyError: await proxy.control.errorLog(),
         toxiproxy: toxi.process.output(),
         target: tgt.control.logs(),
       }),
@@ -104,7 +127,7 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
         const targetPid = tgt.pid();
         return [
           { component: 'toxiproxy', pid: toxi.process.pid },
-          { component: 'nginx', pid: nginx.pid },
+          { component: kind, pid: proxy.pid },
           ...(targetPid === undefined ? [] : [{ component: 'target', pid: targetPid }]),
         ];
       },

@@ -21,6 +21,8 @@ import type { NginxControl } from './topology.ts';
 export interface NginxHost {
   /** `host:port` the harness reaches nginx at (the generation probe). */
   readonly address: string;
+  /** nginx listens with TLS (the generation probe speaks https). */
+  readonly tls?: boolean;
   writeConfig(text: string): Promise<void>;
   /** `nginx -t` on the written config: undefined when it passes, else nginx's own words. */
   testConfig(): Promise<string | undefined>;
@@ -45,6 +47,7 @@ export function nginxControl(host: NginxHost, o: NginxControlOptions): NginxCont
   let exited = false;
   void host.exited?.then(() => (exited = true));
   return {
+    kind: 'nginx',
     get profile() {
       return profile;
     },
@@ -75,6 +78,7 @@ export function nginxControl(host: NginxHost, o: NginxControlOptions): NginxCont
       await host.signalReload();
       await waitForGeneration({
         address: host.address,
+        ...(host.tls ? { tls: true } : {}),
         profile: next,
         generation: generation + 1,
         ...(host.exited ? { exited: host.exited } : {}),

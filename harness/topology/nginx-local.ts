@@ -11,9 +11,12 @@ import { InfrastructureError } from './errors.ts';
 import { guardDir, releaseDir } from './guardian.ts';
 import { spawnManaged, type ManagedProcess } from './managed-process.ts';
 import { nginxControl } from './nginx-control.ts';
-import { renderNginxConfig, type Placement, type ProfileParams } from './nginx-profiles.ts';
+import type { ProfileParams } from './nginx-profiles.ts';
+import { renderProxyConfig } from './proxy-profiles.ts';
+import type { UserPlacement, UserProxyConfig } from './user-config.ts';
 import { freePort, looksLikePortClash } from './ports.ts';
 import { tail } from './readiness.ts';
+import { makeRunCertificate } from './tls-cert.ts';
 import { waitForGeneration } from './nginx-probe.ts';
 
 export interface LocalNginxOptions {
@@ -22,6 +25,10 @@ export interface LocalNginxOptions {
   params?: ProfileParams;
   /** The origin proxy address, `127.0.0.1:PORT`. */
   upstream: string;
+  /** Listen with TLS (a certificate made for this nginx, in its prefix), HTTP/2 when `http2`. */
+  tls?: { http2: boolean };
+  /** The user's own nginx config, run as profile `user`. */
+  userConfig?: UserProxyConfig;
   signal?: AbortSignal;
 }
 
@@ -30,6 +37,8 @@ export interface LocalNginx {
   address: string;
   /** The master's pid (its process group holds the workers). */
   pid: number;
+  /** With TLS: the certificate (PEM) clients must trust; removed with the prefix. */
+  certificate?: string;
   control: NginxControl;
   stop(): Promise<void>;
 }
@@ -67,27 +76,38 @@ export async function startLocalNginx(options: LocalNginxOptions): Promise<Local
 
   let proc: ManagedProcess | undefined;
   let address = '';
+  let tls: UserPlacement['tls'];
+  let certificate: string | undefined;
   const { profile, params } = options;
   const generation = 1;
   let config = '';
   const renderAt =
     (listen: string) =>
     (p: string, g: number, par: ProfileParams | undefined): string =>
-      renderNginxConfig(p, {
-        placement: {
+      renderProxyConfig(
+        { kind: 'nginx', ...(options.userConfig ? { userConfig: options.userConfig } : {}) },
+        p,
+        {
           listen,
           upstream,
+          admin: '',
           pidPath: join(prefix, 'nginx.pid'),
           errorLog: errorLogPath,
           accessLog: join(prefix, 'logs', 'access.log'),
           tempDir: join(prefix, 'temp'),
-        } satisfies Placement,
-        params: par,
-        generation: g,
-      });
+          ...(tls ? { tls } : {}),
+        } satisfies UserPlacement,
+        g,
+        par,
+      );
   let render = renderAt('');
 
   try {
+    if (options.tls) {
+      const cert = await makeRunCertificate(prefix);
+      tls = { certPath: cert.certPath, keyPath: cert.keyPath, http2: options.tls.http2 };
+      certificate = cert.certificate;
+    }
     for (let attempt = 1; ; attempt++) {
       address = `127.0.0.1:${await freePort()}`;
       render = renderAt(address);
@@ -107,6 +127,7 @@ export async function startLocalNginx(options: LocalNginxOptions): Promise<Local
       try {
         await waitForGeneration({
           address,
+          ...(tls ? { tls: true } : {}),
           profile,
           generation,
           exited: p.exited,
@@ -137,6 +158,7 @@ export async function startLocalNginx(options: LocalNginxOptions): Promise<Local
   const control = nginxControl(
     {
       address,
+      ...(tls ? { tls: true } : {}),
       writeConfig: (text) => writeFile(confPath, text),
       testConfig: () => configTest(binary, prefix, confPath),
       signalReload: async () => void master.kill('SIGHUP'),
@@ -149,6 +171,7 @@ export async function startLocalNginx(options: LocalNginxOptions): Promise<Local
   return {
     address,
     pid: master.pid,
+    ...(certificate !== undefined ? { certificate } : {}),
     control,
     async stop() {
       // SIGTERM is nginx's fast shutdown: it does not wait for open streams.

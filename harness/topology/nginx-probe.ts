@@ -6,6 +6,8 @@ export const PROBE_PATH = '/__sse_chaos/nginx';
 export interface ProbeWait {
   /** `host:port` nginx listens on (as seen from here). */
   address: string;
+  /** nginx listens with TLS: the probe speaks https. */
+  tls?: boolean;
   profile: string;
   generation: number;
   exited?: Promise<unknown>;
@@ -17,7 +19,7 @@ export interface ProbeWait {
 /** Resolves when the probe answers `profile generation`; throws InfrastructureError otherwise. */
 export async function waitForGeneration(w: ProbeWait): Promise<void> {
   const expected = `${w.profile} ${w.generation}`;
-  const url = `http://${w.address}${PROBE_PATH}`;
+  const url = `${w.tls ? 'https' : 'http'}://${w.address}${PROBE_PATH}`;
   await waitUntil({
     component: 'nginx',
     what: `GET ${url} answers "${expected}"`,

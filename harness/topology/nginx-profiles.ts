@@ -56,6 +56,22 @@ export interface Placement {
   accessLog: string;
   /** Folder for every *_temp_path and the proxy cache. */
   tempDir: string;
+  /** Clients speak TLS to nginx (and HTTP/2 when `http2`), with this certificate and key (PEM paths). */
+  tls?: { certPath: string; keyPath: string; http2: boolean };
+}
+
+/** The `listen` parameters and the server-level directives of a TLS placement (none without TLS). */
+function tlsLines(tls: Placement['tls']): { listenOptions: string; directives: string[] } {
+  if (!tls) return { listenOptions: '', directives: [] };
+  return {
+    // nginx 1.22 enables HTTP/2 as a listen parameter (`http2 on;` exists only from 1.25.1).
+    listenOptions: tls.http2 ? ' ssl http2' : ' ssl',
+    directives: [
+      `ssl_certificate ${tls.certPath};`,
+      `ssl_certificate_key ${tls.keyPath};`,
+      'ssl_protocols TLSv1.2 TLSv1.3;',
+    ],
+  };
 }
 
 /** What a profile decides. */
@@ -259,7 +275,7 @@ export function isProfile(name: string): boolean {
   return Object.hasOwn(PROFILES, name);
 }
 
-function resolveParams(params: ProfileParams = {}): Required<ProfileParams> {
+export function resolveParams(params: ProfileParams = {}): Required<ProfileParams> {
   const out = { ...DEFAULTS };
   for (const [key, value] of Object.entries(params) as Array<[keyof ProfileParams, unknown]>) {
     if (value === undefined) continue;
@@ -392,6 +408,7 @@ export function renderNginxConfig(profile: string, options: RenderOptions): stri
   const { placement } = options;
   const d = def.directives(params, placement);
   const sse = ssePage(d);
+  const tls = tlsLines(placement.tls);
   const values: Record<string, string> = {
     profile,
     generation: String(options.generation ?? 1),
@@ -401,6 +418,8 @@ export function renderNginxConfig(profile: string, options: RenderOptions): stri
     accessLog: placement.accessLog,
     tempDir: placement.tempDir,
     listen: placement.listen,
+    listenOptions: tls.listenOptions,
+    tlsDirectives: indent(tls.directives, 8),
     upstream: placement.upstream,
     mainDirectives: (d.main ?? []).join('\n'),
     workerConnections: String(d.workerConnections),

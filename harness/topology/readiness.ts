@@ -1,5 +1,6 @@
 /** Readiness checks shared by both runtimes: poll until a component answers, or fail with its log. */
 import { request } from 'node:http';
+import { request as tlsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InfrastructureError } from './errors.ts';
 
@@ -10,13 +11,20 @@ export interface HttpAnswer {
 
 /**
  * One GET without keep-alive (a pooled idle connection would hold nginx's graceful quit open).
- * Rejects on network errors and after `timeoutMs`.
+ * Rejects on network errors and after `timeoutMs`. An https URL is not authenticated: readiness
+ * only asks whether a component answers (a TLS run's own certificate is self-signed).
  */
 export function httpGet(url: string, timeoutMs = 1_000): Promise<HttpAnswer> {
+  const tls = url.startsWith('https:');
   return new Promise((resolve, reject) => {
-    const req = request(
+    const req = (tls ? tlsRequest : request)(
       url,
-      { agent: false, headers: { connection: 'close' }, timeout: timeoutMs },
+      {
+        agent: false,
+        headers: { connection: 'close' },
+        timeout: timeoutMs,
+        ...(tls ? { rejectUnauthorized: false } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

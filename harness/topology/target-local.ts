@@ -10,6 +10,7 @@ import { InfrastructureError } from './errors.ts';
 import { spawnManaged, type ManagedProcess } from './managed-process.ts';
 import { freePort } from './ports.ts';
 import { httpGet, tail, waitUntil, withTimeout } from './readiness.ts';
+import { urlTarget } from './target-url.ts';
 import { targetEndpoints, type ReferenceOptions, type TargetSpec } from './target.ts';
 
 export interface LocalTarget {
@@ -99,35 +100,7 @@ export async function startLocalTarget(spec: TargetSpec, options: LocalTargetOpt
   const { readyPath } = targetEndpoints(spec);
   const stopGraceMs = options.stopGraceMs ?? 3_000;
 
-  if (spec.kind === 'url') {
-    const baseUrl = spec.baseUrl.replace(/\/$/, '');
-    const url = new URL(baseUrl);
-    if (readyPath) {
-      await waitUntil({
-        component: 'target',
-        what: `GET ${baseUrl}${readyPath} answers below 500`,
-        check: async () => (await httpGet(`${baseUrl}${readyPath}`)).status < 500,
-        timeoutMs: 10_000,
-        signal: options.signal,
-      });
-    }
-    const noProcess = (what: string): never => {
-      throw new Error(`target control: cannot ${what} a url target (${baseUrl}); sse-chaos did not start it`);
-    };
-    return {
-      baseUrl,
-      address: `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`,
-      control: {
-        kill: () => noProcess('signal'),
-        waitExit: async () => undefined,
-        restart: async () => noProcess('restart'),
-        running: true,
-        logs: () => '',
-      },
-      pid: () => undefined,
-      stop: async () => {},
-    };
-  }
+  if (spec.kind === 'url') return urlTarget(spec, options.signal);
 
   let port = spec.kind === 'command' ? (spec.port ?? (await freePort())) : 0;
   let previousLogs = '';
@@ -163,7 +136,7 @@ export async function startLocalTarget(spec: TargetSpec, options: LocalTargetOpt
         },
         exited: p.exited,
         logTail: () => p.output(),
-        timeoutMs: 20_000,
+        timeoutMs: spec.kind === 'command' ? (spec.readyTimeoutMs ?? 20_000) : 20_000,
         signal: options.signal,
       });
       return base;

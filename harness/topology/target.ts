@@ -54,10 +54,40 @@ export const declarationsSchema = z.strictObject({
 });
 
 /**
- * How to publish one event. `bodyTemplate` is a JSON value (or a string) in which `{{topic}}`,
- * `{{event}}` and `{{data}}` are substituted; a JSON leaf that is exactly `"{{event}}"` is dropped
- * when the event has no type. `idPath` is a dot path into the JSON response (`id`, `result.eventId`,
- * `items.0.id`).
+ * Where the acknowledged id is in the publish answer: a dot path into a JSON body (`id`,
+ * `result.eventId`, `items.0.id`), a regex over a text body (its first group, else the whole match),
+ * a response header, or the status alone (2xx), when the id is ours: the template carries `{{id}}`.
+ */
+export const ackSchema = z.discriminatedUnion('from', [
+  z.strictObject({ from: z.literal('json'), path: z.string().min(1) }),
+  z.strictObject({
+    from: z.literal('text'),
+    regex: z.string().refine(
+      (r) => {
+        try {
+          new RegExp(r);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'not a valid regular expression' },
+    ),
+  }),
+  z.strictObject({ from: z.literal('header'), name: z.string().min(1) }),
+  z.strictObject({ from: z.literal('status') }),
+]);
+
+/** Whether a template (any JSON value) or the headers carry `{{id}}`. */
+const carriesId = (v: unknown): boolean => JSON.stringify(v ?? '').includes('{{id}}');
+
+/**
+ * How to publish one event. `bodyTemplate` is a JSON value (an object, an array of items, or a
+ * string) in which `{{topic}}`, `{{event}}`, `{{data}}` and `{{id}}` (an id the harness makes, see
+ * `idFormat`) are substituted; a JSON leaf that is exactly `"{{event}}"` is dropped when the event
+ * has no type. `encoding` is how the body is sent: `json` (default for objects and arrays), `form`
+ * (application/x-www-form-urlencoded from an object's fields) or `text` (a string template, as is).
+ * The acknowledged id is read as `ack` says; `idPath` is the short form of `{ from: 'json', path }`.
  */
 export const publishSchema = z
   .strictObject({
@@ -69,11 +99,69 @@ export const publishSchema = z
       .unknown()
       .default({ topic: '{{topic}}', event: '{{event}}', data: '{{data}}' })
       .refine((v) => v !== undefined, 'required'),
+    encoding: z.enum(['json', 'form', 'text']).optional(),
     idPath: z.string().min(1).default('id'),
+    ack: ackSchema.optional(),
+    /**
+     * The format of a harness-made `{{id}}`: `{{uuid}}` (default), `{{seq}}` (1, 2, ... per run),
+     * `{{time}}` (ms since the epoch), around any fixed text, e.g. `evt-{{seq}}`.
+     */
+    idFormat: z
+      .string()
+      .regex(/\{\{(uuid|seq)\}\}/, { message: 'must contain {{uuid}} or {{seq}} so every id is unique' })
+      .default('{{uuid}}'),
   })
   .refine((p) => (p.path === undefined) !== (p.url === undefined), {
     message: 'give exactly one of "path" (relative to the target) or "url" (absolute)',
     path: ['path'],
+  })
+  .refine((p) => p.ack?.from !== 'status' || carriesId(p.bodyTemplate) || carriesId(p.headers), {
+    message: 'an acknowledgement by status alone needs an id of ours: put {{id}} in bodyTemplate or headers',
+    path: ['ack'],
+  })
+  .refine(
+    (p) => p.encoding !== 'form' || (typeof p.bodyTemplate === 'object' && !Array.isArray(p.bodyTemplate)),
+    {
+      message: 'a form body needs an object bodyTemplate (its fields become the form fields)',
+      path: ['encoding'],
+    },
+  )
+  .refine((p) => p.encoding !== 'text' || typeof p.bodyTemplate === 'string', {
+    message: 'a text body needs a string bodyTemplate',
+    path: ['encoding'],
+  });
+
+/** A shell command line (run with `sh -c`) or an argv. */
+const commandLine = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+/** One control command: a command line, or one with its own timeout. */
+const controlCommand = z.union([
+  commandLine,
+  z.strictObject({ command: commandLine, timeoutMs: positiveInt.optional() }),
+]);
+
+/**
+ * How to stop and start a target sse-chaos did not start (a URL target): `docker stop`/`docker start`,
+ * `systemctl stop`/`start`, or one `restart` (`docker restart`, `systemctl restart`, `kubectl rollout
+ * restart ...`). Each command must return once its work is done (the server stopped, or started);
+ * then the target's readyPath is polled until it answers. `stop` is the graceful stop (a deploy),
+ * `kill` the crash (e.g. `docker kill -s KILL`). With them, scenarios that stop the target run
+ * against it; without them they are skipped.
+ */
+export const controlSchema = z
+  .strictObject({
+    stop: controlCommand.optional(),
+    kill: controlCommand.optional(),
+    start: controlCommand.optional(),
+    restart: controlCommand.optional(),
+    /** The default timeout of each command, ms. */
+    timeoutMs: positiveInt.default(30_000),
+  })
+  .refine((c) => c.restart !== undefined || c.start !== undefined, {
+    message: 'give "start" (after "stop" or "kill") or "restart"',
+  })
+  .refine((c) => c.restart !== undefined || c.stop !== undefined || c.kill !== undefined, {
+    message: 'give "stop" or "kill" with "start", or "restart"',
   });
 
 export const targetSpecSchema = z.discriminatedUnion('kind', [
@@ -94,6 +182,8 @@ export const targetSpecSchema = z.discriminatedUnion('kind', [
     env: z.record(z.string(), z.string()).default({}),
     /** Polled until it answers below 500. */
     readyPath: path.default('/'),
+    /** How long the target may take to answer readyPath after a start, ms (default 20000). */
+    readyTimeoutMs: positiveInt.optional(),
     streamPath: path,
     metricsPath: path.default('/metrics'),
     publish: publishSchema,
@@ -104,6 +194,10 @@ export const targetSpecSchema = z.discriminatedUnion('kind', [
     kind: z.literal('url'),
     baseUrl: z.url(),
     readyPath: path.optional(),
+    /** How long the target may take to answer readyPath, at the start and after a restart, ms (default 10000). */
+    readyTimeoutMs: positiveInt.optional(),
+    /** Commands that stop and start it, so scenarios that restart the target can run. */
+    control: controlSchema.optional(),
     streamPath: path,
     metricsPath: path.default('/metrics'),
     publish: publishSchema,
@@ -117,6 +211,20 @@ export type TargetSpec = z.output<typeof targetSpecSchema>;
 export type PublishSpec = z.output<typeof publishSchema>;
 export type ReferenceOptions = z.output<typeof referenceOptionsSchema>;
 export type Declarations = z.output<typeof declarationsSchema>;
+export type ControlSpec = z.output<typeof controlSchema>;
+export type ControlCommand = NonNullable<ControlSpec['stop']>;
+
+/** What the target's control offers: a graceful stop and start, and a crash and start. */
+export function controlOffers(spec: TargetSpec): { restart: boolean; crash: boolean } {
+  if (spec.kind !== 'url') return { restart: true, crash: true };
+  const c = spec.control;
+  if (!c) return { restart: false, crash: false };
+  const starts = c.start !== undefined || c.restart !== undefined;
+  return {
+    restart: c.restart !== undefined || (c.stop !== undefined && starts),
+    crash: c.kill !== undefined && starts,
+  };
+}
 
 /** The default target: the reference server with its defaults. */
 export const referenceTarget: TargetSpec = { kind: 'reference', options: {} };
@@ -202,6 +310,7 @@ export function targetEndpoints(spec: TargetSpec): TargetEndpoints {
         headers: token ? { authorization: `Bearer ${token}` } : {},
         bodyTemplate: { topic: '{{topic}}', event: '{{event}}', data: '{{data}}' },
         idPath: 'id',
+        idFormat: '{{uuid}}',
       },
     };
   }
@@ -217,6 +326,8 @@ export interface PublishMessage {
   topic: string;
   event?: string;
   data: string;
+  /** The harness-made id for `{{id}}` (see publish-contract.ts). */
+  id?: string;
 }
 
 export interface PublishRequest {
@@ -228,13 +339,17 @@ export interface PublishRequest {
 
 const DROP = Symbol('drop');
 
+function fillText(text: string, msg: PublishMessage): string {
+  return text.replace(
+    /\{\{(topic|event|data|id)\}\}/g,
+    (_m, key: 'topic' | 'event' | 'data' | 'id') => msg[key] ?? '',
+  );
+}
+
 function fill(template: unknown, msg: PublishMessage): unknown {
   if (typeof template === 'string') {
     if (template === '{{event}}' && msg.event === undefined) return DROP;
-    return template.replace(
-      /\{\{(topic|event|data)\}\}/g,
-      (_m, key: 'topic' | 'event' | 'data') => msg[key] ?? '',
-    );
+    return fillText(template, msg);
   }
   if (Array.isArray(template)) return template.map((v) => fill(v, msg)).filter((v) => v !== DROP);
   if (template && typeof template === 'object') {
@@ -248,21 +363,40 @@ function fill(template: unknown, msg: PublishMessage): unknown {
   return template;
 }
 
+/** The body encoding: the spec's, else json for objects and arrays and text for a string template. */
+export function encodingOf(publish: PublishSpec): 'json' | 'form' | 'text' {
+  return publish.encoding ?? (typeof publish.bodyTemplate === 'string' ? 'text' : 'json');
+}
+
 /** The HTTP request that publishes `msg` to the target at `baseUrl` (pure). */
 export function buildPublishRequest(spec: TargetSpec, baseUrl: string, msg: PublishMessage): PublishRequest {
   const { publish } = targetEndpoints(spec);
   const url = publish.url ?? new URL(publish.path ?? '/', baseUrl).toString();
-  const jsonBody = typeof publish.bodyTemplate !== 'string';
+  const encoding = encodingOf(publish);
   const filled = fill(publish.bodyTemplate, msg);
   const headers: Record<string, string> = {};
-  if (jsonBody) headers['content-type'] = 'application/json';
-  for (const [k, v] of Object.entries(publish.headers)) headers[k.toLowerCase()] = v;
-  return { method: publish.method, url, headers, body: jsonBody ? JSON.stringify(filled) : String(filled) };
+  if (encoding === 'json') headers['content-type'] = 'application/json';
+  if (encoding === 'form') headers['content-type'] = 'application/x-www-form-urlencoded';
+  for (const [k, v] of Object.entries(publish.headers)) headers[k.toLowerCase()] = fillText(v, msg);
+  let body: string;
+  if (encoding === 'json') body = JSON.stringify(filled);
+  else if (encoding === 'form') {
+    const form = new URLSearchParams();
+    for (const [k, v] of Object.entries(filled as Record<string, unknown>))
+      form.append(k, typeof v === 'string' ? v : JSON.stringify(v));
+    body = form.toString();
+  } else body = String(filled);
+  return { method: publish.method, url, headers, body };
 }
 
-/** The acknowledged event id from the publish response, as an opaque string. */
+/** The acknowledged event id from a JSON publish response at `idPath`, as an opaque string. */
 export function extractAckId(spec: TargetSpec, response: unknown): string {
   const { idPath } = targetEndpoints(spec).publish;
+  return jsonAck(idPath, response);
+}
+
+/** The id at a dot path of a JSON value; throws naming the path and showing the value. */
+export function jsonAck(idPath: string, response: unknown): string {
   let node: unknown = response;
   for (const key of idPath.split('.')) {
     node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;

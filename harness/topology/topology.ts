@@ -1,10 +1,12 @@
 /**
- * The Topology contract: `client -> [toxiproxy edge | edge-b] -> nginx -> [toxiproxy origin] -> target`.
+ * The Topology contract: `client -> [toxiproxy edge | edge-b] -> proxy -> [toxiproxy origin] -> target`,
+ * where the proxy is nginx, HAProxy or Caddy (proxy-kind.ts).
  *
  * Two runtimes implement it (local processes, testcontainers); they differ only in how a component
  * starts. Everything above this layer (faults, workload, fleet, runner) talks to this interface.
  */
 import type { ProfileParams } from './nginx-profiles.ts';
+import type { ProxyKind } from './proxy-kind.ts';
 
 export type RuntimeName = 'local' | 'containers';
 
@@ -19,7 +21,7 @@ export interface StackUrls {
   metrics: string;
   /** The target's base URL, direct (no proxies). */
   targetDirect: string;
-  /** nginx's listen address, bypassing the edge proxies. */
+  /** The proxy's listen address, bypassing the edge legs (named for nginx, the first proxy kind). */
   nginxDirect: string;
   /** toxiproxy's HTTP API; each leg is the proxy of the same name (`edge`, `edge-b`, `origin`). */
   toxiproxyApi: string;
@@ -27,29 +29,41 @@ export interface StackUrls {
 
 export interface ComponentVersions {
   nginx: string;
+  /** The proxy that ran and its version (`haproxy 2.6.12`), when it is not nginx. */
+  proxy?: string;
   toxiproxy: string;
   node: string;
   runtime: RuntimeName;
 }
 
-export interface NginxControl {
-  /** The profile currently loaded. */
+/**
+ * The proxy's control, one protocol per proxy kind shared by both runtimes (nginx-control.ts,
+ * haproxy-local.ts, caddy-local.ts).
+ */
+export interface ProxyControl {
+  readonly kind: ProxyKind;
+  /** The profile currently loaded (`user` for the user's own config). */
   readonly profile: string;
-  /** The rendered nginx.conf currently loaded (for the report). */
+  /** The rendered config currently loaded (for the report). */
   readonly config: string;
   /**
-   * Re-render with another profile and `nginx -s reload`; resolves once the new config answers and
-   * the old workers stopped accepting (every new stream gets the new config; open ones keep the old).
+   * Re-render with another profile and reload gracefully (nginx `-s reload`, HAProxy's master-worker
+   * reload, Caddy's admin /load); resolves once the new config answers and the old one stopped
+   * accepting (every new stream gets the new config; open ones keep the old, where the proxy allows).
+   * A config that fails the proxy's syntax check is refused and the old one kept.
    * `params` replaces the profile parameters (omitted: keep the current ones).
    */
   reload(profile: string, params?: ProfileParams): Promise<void>;
-  /** Graceful quit (`nginx -s quit`): refuses new connections, waits for open streams. */
+  /** Graceful quit: refuses new connections, waits for open streams. */
   quit(): Promise<void>;
-  /** The error log so far. */
+  /** The error log (or the proxy's own log output) so far. */
   errorLog(): Promise<string>;
-  /** Resolves when the nginx master exits (e.g. after quit), or after timeoutMs with `undefined`. */
+  /** Resolves when the proxy exits (e.g. after quit), or after timeoutMs with `undefined`. */
   waitExit(timeoutMs: number): Promise<{ code: number | null; signal: string | null } | undefined>;
 }
+
+/** nginx's control is the proxy control (kept as a name for callers that only run nginx). */
+export type NginxControl = ProxyControl;
 
 export interface TargetControl {
   /** Send a signal to the target process (no-op for URL-only targets, which throw). */
@@ -65,18 +79,24 @@ export interface TargetControl {
 }
 
 /**
- * What callers use of a running stack: where to connect, how to disturb nginx and the target, the
+ * What callers use of a running stack: where to connect, how to disturb the proxy and the target, the
  * logs, and one way to stop it all. Faults reach toxiproxy through `urls.toxiproxyApi` and the leg's
  * name (harness/faults/toxiproxy-api.ts); nothing of a client library leaks through this contract.
  */
 export interface Topology {
   readonly runtime: RuntimeName;
   readonly urls: StackUrls;
+  /**
+   * Set when clients reach nginx over TLS (the stream URLs are https:): the run's self-signed
+   * certificate (PEM) to trust, and whether nginx speaks HTTP/2.
+   */
+  readonly tls?: { certificate: string; http2: boolean };
   readonly versions: ComponentVersions;
-  readonly nginx: NginxControl;
+  /** The proxy between the legs (nginx, HAProxy or Caddy). */
+  readonly proxy: ProxyControl;
   readonly target: TargetControl;
   /** Captured logs of every component, for the report. */
-  logs(): Promise<{ nginxError: string; toxiproxy: string; target: string }>;
+  logs(): Promise<{ proxyError: string; toxiproxy: string; target: string }>;
   /** Host processes this topology started (pid = process-group id): for diagnostics and leak checks. */
   processes(): Array<{ component: string; pid: number }>;
   /** Stops everything this topology started; idempotent; never throws. */

@@ -10,13 +10,19 @@ export const MAX_SERIES_POINTS = 1200;
 /** Heartbeat-gap points drawn at most (one per connection in the data). */
 export const MAX_SCATTER_POINTS = 3000;
 
-export type ChartKey = 'latency' | 'connected' | 'reconnects' | 'gaps' | 'flow';
+export type ChartKey =
+  'latency' | 'connected' | 'reconnects' | 'clientsConnected' | 'clientsReconnects' | 'gaps' | 'flow';
+
+/** Charts drawn only for a fleet that mixes client profiles (no "no data" card otherwise). */
+export const PROFILE_CHARTS: readonly ChartKey[] = ['clientsConnected', 'clientsReconnects'];
 
 export interface ChartPayload {
   key: ChartKey;
   /** Seconds since run start. */
   x: number[];
   ys: (number | null)[][];
+  /** One label per series, where the series are not fixed by the chart kind (per client profile). */
+  labels?: string[];
   /** Shown under the chart, e.g. "showing 3,000 of 12,000 connections". */
   note?: string;
 }
@@ -58,6 +64,23 @@ export function scenarioCharts(scenario: ScenarioResult, id: string): ScenarioCh
     charts.push(seriesChart('latency', s.t, [s.latencyP50, s.latencyP95, s.latencyP99, s.latencyMax], n));
     charts.push(seriesChart('connected', s.t, [s.connected], n));
     charts.push(seriesChart('reconnects', s.t, [s.reconnectsPerSec], n));
+    const profiles = Object.keys(s.byProfile ?? {}).sort(byRealBrowserLast);
+    if (profiles.length > 1) {
+      const labels = profiles.map(profileLabel);
+      for (const [key, field] of [
+        ['clientsConnected', 'connected'],
+        ['clientsReconnects', 'reconnectsPerSec'],
+      ] as const) {
+        const chart = seriesChart(
+          key,
+          s.t,
+          profiles.map((p) => s.byProfile![p]![field]),
+          n,
+        );
+        chart.labels = labels;
+        charts.push(chart);
+      }
+    }
   }
   if (s.heartbeatGaps.length > 0) {
     const capped = capScatter(s.heartbeatGaps, MAX_SCATTER_POINTS);
@@ -89,6 +112,19 @@ export function scenarioCharts(scenario: ScenarioResult, id: string): ScenarioCh
   };
 }
 
+/** Real browsers are what the models are read against: listed (and drawn) last, on top. */
+function byRealBrowserLast(a: string, b: string): number {
+  return Number(a === 'chromium') - Number(b === 'chromium') || a.localeCompare(b);
+}
+
+/** A client profile as the report names it. */
+export function profileLabel(profile: string): string {
+  if (profile === 'chromium') return 'chromium (real browser)';
+  if (profile === 'browser') return 'browser (model)';
+  if (profile === 'backoff') return 'backoff (model)';
+  return profile;
+}
+
 /** Titles and descriptions of each chart, shared by the template (headings) and tests. */
 export const CHART_TITLES: Record<ChartKey, { title: string; help: string }> = {
   latency: {
@@ -99,6 +135,14 @@ export const CHART_TITLES: Record<ChartKey, { title: string; help: string }> = {
   reconnects: {
     title: 'Reconnects per second',
     help: 'Connection attempts across the fleet; a tall narrow spike after a fault is a reconnect storm.',
+  },
+  clientsConnected: {
+    title: 'Connected, by client',
+    help: 'Open streams per client profile: real Chromium EventSources beside the modelled clients.',
+  },
+  clientsReconnects: {
+    title: 'Reconnect timelines, by client',
+    help: "Connection attempts per second per client profile: a real browser's reconnects beside the models' after each fault.",
   },
   gaps: {
     title: 'Heartbeat gaps',

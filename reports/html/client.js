@@ -17,6 +17,13 @@
     gaps: '#bc4c00',
     published: '#0969da',
     delivered: '#1a7f37',
+    // Client profiles: the real browser stands out; the models are quieter.
+    profile: {
+      'chromium (real browser)': '#cf222e',
+      'browser (model)': '#8250df',
+      'backoff (model)': '#6e7781',
+    },
+    profileOther: '#0969da',
     faultFill: 'rgba(207, 34, 46, 0.10)',
     faultEdge: 'rgba(207, 34, 46, 0.55)',
     faultText: 'rgba(160, 20, 30, 0.9)',
@@ -116,6 +123,19 @@
     };
   }
 
+  /** One stepped line per client profile (the chart's labels), the real browser in its own colour. */
+  function perClient(chart, unit, axis) {
+    return {
+      series: (chart.labels || []).map(function (label) {
+        return line(label, COLORS.profile[label] || COLORS.profileOther, {
+          value: fmt(unit),
+          paths: uPlot.paths.stepped({ align: 1 }),
+        });
+      }),
+      axes: [yAxis(axis)],
+    };
+  }
+
   /** Per chart kind: uPlot series, axes, scales and bands. */
   var KINDS = {
     latency: function () {
@@ -182,6 +202,12 @@
         cursorPoints: false,
       };
     },
+    clientsConnected: function (chart) {
+      return perClient(chart, '', 'subscribers');
+    },
+    clientsReconnects: function (chart) {
+      return perClient(chart, '/s', 'per second');
+    },
     flow: function () {
       return {
         series: [
@@ -207,7 +233,7 @@
   }
 
   function renderChart(el, chart, faults, xMax) {
-    var kind = KINDS[chart.key]();
+    var kind = KINDS[chart.key](chart);
     var opts = {
       width: chartWidth(el),
       height: 220,

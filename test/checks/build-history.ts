@@ -15,6 +15,8 @@ export interface SubscriberOptions {
   profile?: ClientProfileName;
   topics?: string[];
   lane?: 'edge' | 'edge-b';
+  /** The client whose connections it shares (a browser context). */
+  client?: string;
 }
 
 export class HistoryBuilder {
@@ -48,6 +50,7 @@ export class HistoryBuilder {
       profile: o.profile ?? 'browser',
       topics: o.topics ?? [],
       lane: o.lane ?? 'edge',
+      ...(o.client !== undefined ? { client: o.client } : {}),
     });
   }
 

@@ -175,4 +175,47 @@ describe('reconnect check', () => {
     expect(m['reconnect.spreadMs']).toBeNull();
     expect(m['reconnect.herdSubscribers']).toBeNull();
   });
+
+  describe('queued attempts (a browser context over its HTTP/1.1 connection limit)', () => {
+    /** Seven tabs of one browser context: six stream from t=0, the 7th connects and hears nothing. */
+    function sevenTabs(o: { client?: string; seventhAnswersAt?: number; fault?: boolean } = {}) {
+      const client = o.client ?? 'ctx';
+      const b = new HistoryBuilder().run(0, 10_000).fleet(0, 7, { profile: 'chromium', client });
+      for (let sub = 1; sub <= 6; sub++) b.open(0, sub);
+      b.connect(100, 7);
+      if (o.fault) b.fault(50, 5000, 'blackhole', { leg: 'edge' });
+      if (o.seventhAnswersAt !== undefined) b.response(o.seventhAnswersAt, 7);
+      else b.close(9000, 7, 'aborted');
+      return b;
+    }
+
+    it('counts a connect left unanswered while its context streams to the same origin, with the wait and the streams it waited behind', () => {
+      const m = reconnect.run(sevenTabs().build(), ctx);
+      expect(m['reconnect.queuedAttempts']).toBe(1);
+      expect(m['reconnect.queuedMaxMs']).toBe(8900);
+      expect(m['reconnect.queuedBehindStreams']).toBe(6);
+    });
+
+    it('a slow answer (under queueMinMs) is no queue, nor is a wait alone (no stream of its client open)', () => {
+      expect(
+        reconnect.run(sevenTabs({ seventhAnswersAt: 1500 }).build(), ctx)['reconnect.queuedAttempts'],
+      ).toBe(0);
+      const alone = new HistoryBuilder().run(0, 10_000).fleet(0, 1, { profile: 'chromium', client: 'ctx' });
+      alone.connect(100, 1).close(9000, 1, 'aborted');
+      expect(reconnect.run(alone.build(), ctx)['reconnect.queuedAttempts']).toBe(0);
+    });
+
+    it('subscribers with connections of their own (no client: the model) never queue behind each other', () => {
+      const b = new HistoryBuilder().run(0, 10_000).fleet(0, 7);
+      for (let sub = 1; sub <= 6; sub++) b.open(0, sub);
+      b.connect(100, 7).close(9000, 7, 'aborted'); // e.g. a buffering proxy holding the response
+      const m = reconnect.run(b.build(), ctx);
+      expect(m['reconnect.queuedAttempts']).toBe(0);
+      expect(m['reconnect.queuedMaxMs']).toBeNull();
+    });
+
+    it('a wait inside a disruption of the subscriber (a blackhole) is the fault, not a queue', () => {
+      expect(reconnect.run(sevenTabs({ fault: true }).build(), ctx)['reconnect.queuedAttempts']).toBe(0);
+    });
+  });
 });

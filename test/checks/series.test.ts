@@ -42,4 +42,18 @@ describe('buildSeries', () => {
     expect(s.t).toEqual([0]);
     expect(s.connected).toEqual([0]);
   });
+
+  it('draws each client profile apart when real browsers share the fleet with the models, and only then', () => {
+    const b = new HistoryBuilder().run(0, 2000).fleet(0, 2, { profile: 'browser' });
+    b.fleet(0, 1, { profile: 'backoff' }, 3);
+    b.open(0, 1).open(0, 2).open(0, 3).close(600, 1, 'eof').connect(1100, 1);
+    expect(buildSeries(b.build(), testContext()).byProfile).toBeUndefined();
+    b.fleet(0, 1, { profile: 'chromium' }, 4).open(10, 4);
+    const byProfile = buildSeries(b.build(), testContext()).byProfile!;
+    expect(Object.keys(byProfile).sort()).toEqual(['backoff', 'browser', 'chromium']);
+    // 250 ms buckets: the browser model lost a stream at 600 ms and tried again at 1100 ms.
+    expect(byProfile.browser!.connected.slice(0, 5)).toEqual([2, 2, 1, 1, 1]);
+    expect(byProfile.browser!.reconnectsPerSec.slice(0, 5)).toEqual([8, 0, 0, 0, 4]);
+    expect(byProfile.chromium!.connected.slice(0, 2)).toEqual([1, 1]);
+  });
 });

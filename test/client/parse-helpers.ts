@@ -22,7 +22,7 @@ export function parseChunks(bytes: Uint8Array, splits: number[], options?: Parse
   let prev = 0;
   for (const s of [...splits, bytes.length]) {
     // Copy each chunk so a parser that kept a view into a previous chunk would be caught.
-    const chunk = bytes.slice(prev, s);
+    const chunk = Uint8Array.prototype.slice.call(bytes, prev, s); // a copy, also for a Buffer
     p.feed(chunk);
     chunk.fill(0xff);
     prev = s;

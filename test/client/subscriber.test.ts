@@ -137,23 +137,32 @@ describe('response rules', () => {
     expect(d(a)).toEqual(d(b));
   });
 
-  it('redirects are followed; the reconnect starts again from the original URL', async () => {
+  it('redirects are followed; the browser reconnects to the redirect target (as EventSource does), backoff to the original URL', async () => {
     const before = server.requests.length;
-    const { h } = run('/redirect?to=%2Fsse%3Fcount%3D2%26interval%3D5%26end%3D1', { defaultRetryMs: 20 });
+    const target = '/sse?count=2&interval=5&end=1';
+    const redirect = '/redirect?to=%2Fsse%3Fcount%3D2%26interval%3D5%26end%3D1';
     // Requests of earlier tests' aborted connections may still arrive: look at this test's paths only.
-    const paths = (): string[] =>
+    const paths = (from: number): string[] =>
       server.requests
-        .slice(before)
+        .slice(from)
         .map((r) => r.path)
         .filter((p) => p.startsWith('/redirect?to=') || p.startsWith('/sse?count=2&'));
-    await waitFor('3 requests', () => paths().length >= 3);
-    expect(paths().slice(0, 3)).toEqual([
-      '/redirect?to=%2Fsse%3Fcount%3D2%26interval%3D5%26end%3D1',
-      '/sse?count=2&interval=5&end=1',
-      '/redirect?to=%2Fsse%3Fcount%3D2%26interval%3D5%26end%3D1',
-    ]);
+    const { h, s } = run(redirect, { defaultRetryMs: 20 });
+    await waitFor('3 requests', () => paths(before).length >= 3);
+    await s.stop();
+    expect(paths(before).slice(0, 3)).toEqual([redirect, target, target]);
     expect(all(h, 'response')[0].status).toBe(200);
-    expect(all(h, 'event').map((e) => e.id)).toEqual(['1', '2']);
+    expect(
+      all(h, 'event')
+        .map((e) => e.id)
+        .slice(0, 2),
+    ).toEqual(['1', '2']);
+
+    const mid = server.requests.length;
+    const b = run(redirect, { profile: 'backoff', backoff: { baseMs: 10, capMs: 20 } });
+    await waitFor('3 requests', () => paths(mid).length >= 3);
+    await b.s.stop();
+    expect(paths(mid).slice(0, 3)).toEqual([redirect, target, redirect]);
   });
 
   it('a redirect loop is a bounded network error, and the browser profile retries', async () => {

@@ -12,12 +12,16 @@ const docs = execFileSync('git', ['ls-files', '*.md'], { cwd: root, encoding: 'u
   .split('\n')
   .filter((f) => f && !f.startsWith('bench/results/'));
 
+/** Files the docs name that live in the user's repository (written by `sse-chaos init`), not in ours. */
+const USER_FILES = new Set(['.github/workflows/sse-chaos.yml']);
+
 /** `harness/run/plan.ts`-like tokens in backticks or links: a path with a folder and an extension. */
 function referencedPaths(text: string): string[] {
   const out = new Set<string>();
   for (const m of text.matchAll(/[`(]((?:\.\.?\/)?[A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+\.[a-z]{1,5})[`)#]/g)) {
     const p = m[1]!;
-    if (/^(https?:|node_modules|reports\/out|test-output|\/)/.test(p) || p.includes('*')) continue;
+    if (/^(https?:|node_modules|reports\/out|test-output|\/)/.test(p) || p.includes('*') || USER_FILES.has(p))
+      continue;
     out.add(p);
   }
   return [...out];

@@ -131,8 +131,8 @@ describe('the packed tarball', () => {
     ).toEqual([]);
   });
 
-  it('installs without testcontainers (an optional peer) nor its ssh2 and native cpu-features', () => {
-    for (const dep of ['testcontainers', 'ssh2', 'cpu-features', 'tsx', 'esbuild'])
+  it('installs without testcontainers nor playwright-core (optional peers), ssh2 or native cpu-features', () => {
+    for (const dep of ['testcontainers', 'ssh2', 'cpu-features', 'tsx', 'esbuild', 'playwright-core'])
       expect(existsSync(join(cjs(), 'node_modules', dep)), dep).toBe(false);
     expect(existsSync(join(cjs(), 'node_modules', 'jiti'))).toBe(true);
   });
@@ -238,6 +238,19 @@ export default defineConfig({
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('containers: the containers runtime needs the testcontainers package');
     expect(r.stdout).toContain('npm i -D testcontainers@^11.14.0');
+  }, 120_000);
+
+  it('a scenario with real browsers, without playwright-core (an optional peer), names the install command (exit 3)', async () => {
+    const r = await sh(
+      'npx',
+      ['sse-chaos', '--scenario', 'browser-connection-cap-h2', '--out', 'out-browser'],
+      {
+        cwd: cjs(),
+      },
+    );
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('real-browser (chromium) clients need the playwright-core package');
+    expect(r.stdout).toContain('npm i -D playwright-core@^1.65.1');
   }, 120_000);
 
   it('imports the library with require() and import from plain Node', async () => {

@@ -108,9 +108,9 @@ describe('fault registry on a real toxiproxy', () => {
 describe('nginx and target faults', () => {
   it('nginx-reload to another profile and back, recorded', async () => {
     const { undo, records } = await applyFault('nginx-reload', 'edge', { profile: 'short-read-timeout' });
-    expect(topo.nginx.profile).toBe('short-read-timeout');
+    expect(topo.proxy.profile).toBe('short-read-timeout');
     await undo();
-    expect(topo.nginx.profile).toBe('good');
+    expect(topo.proxy.profile).toBe('good');
     expect(records.map((r) => (r.kind === 'nginx' ? r.profile : r.kind))).toEqual([
       'short-read-timeout',
       'good',

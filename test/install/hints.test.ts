@@ -62,3 +62,16 @@ describe('report', () => {
     ]);
   });
 });
+
+describe('proxy hints', () => {
+  it.each(['haproxy', 'caddy'] as const)(
+    '%s: the install command with --proxy, then apt, dnf, brew and the env override',
+    (tool) => {
+      const hint = installHint(tool, '/c/toxiproxy-server');
+      expect(hint).toContain(`npx sse-chaos install --with-deps --proxy ${tool}`);
+      expect(hint).toContain(`sudo apt-get install -y ${tool}`);
+      expect(hint).toContain(`brew install ${tool}`);
+      expect(hint).toContain(`SSE_CHAOS_${tool.toUpperCase()}`);
+    },
+  );
+});

@@ -1,3 +1,5 @@
+import { findPlaywrightCore } from '../../harness/install/find.ts';
+import { pathToFileURL } from 'node:url';
 /**
  * `sse-chaos install` on this machine, for real: toxiproxy-server is built with Go into a fresh cache
  * folder (Go's own module and build caches make that a link step), a second run finds it and builds
@@ -67,4 +69,11 @@ describe('sse-chaos install', () => {
     expect(second.stderr).not.toContain('go install');
     expect((await stat(binary)).mtimeMs).toBe(built);
   }, 240_000);
+
+  it('finds playwright-core where the harness will load it from, and nothing where it is not installed', () => {
+    expect(findPlaywrightCore()).toMatchObject({
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/) as unknown,
+    });
+    expect(findPlaywrightCore(pathToFileURL(join(tmpdir(), 'no-project', 'x.js')).href)).toBeUndefined();
+  });
 });

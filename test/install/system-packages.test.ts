@@ -40,3 +40,23 @@ describe('--with-deps: which package manager installs system packages', () => {
     expect(refreshCommand({ manager: 'brew', prefix: [] })).toBeUndefined();
   });
 });
+
+describe('--with-deps --proxy: HAProxy and Caddy from the system package manager', () => {
+  it("installs Debian's haproxy and caddy packages with apt, and brew's on macOS", () => {
+    const apt = systemInstaller({ ...linux, isRoot: true })!;
+    expect(installCommands(apt, 'haproxy')).toEqual([
+      [
+        'env',
+        'DEBIAN_FRONTEND=noninteractive',
+        'RUNLEVEL=1',
+        'apt-get',
+        'install',
+        '-y',
+        '--no-install-recommends',
+        'haproxy',
+      ],
+    ]);
+    expect(installCommands(apt, 'caddy').at(-1)!.at(-1)).toBe('caddy');
+    expect(installCommands({ manager: 'brew', prefix: [] }, 'caddy')).toEqual([['brew', 'install', 'caddy']]);
+  });
+});

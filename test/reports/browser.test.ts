@@ -135,8 +135,8 @@ describe.skipIf(!HAVE_BROWSER && !IN_CI)('report in a real browser', () => {
       const problems = watch(page);
       await page.goto(pathToFileURL(sample.html).href);
       await page.waitForSelector('html[data-charts-ready]');
-      // 3 scenarios with data x 5 charts; the errored one shows "no data" placeholders instead.
-      await expectAllChartsDrawn(page, 15);
+      // 3 scenarios with data x 5 charts, +2 per-client charts of the mixed fleet; the errored one shows "no data" placeholders.
+      await expectAllChartsDrawn(page, 17);
       expect(await page.locator('.chart-empty').count()).toBe(5);
       expect(await page.locator('.chart-error').count()).toBe(0);
       // Hostile names render as text, never as elements.
@@ -158,7 +158,7 @@ describe.skipIf(!HAVE_BROWSER && !IN_CI)('report in a real browser', () => {
       const problems = watch(page);
       await page.goto(pathToFileURL(showcase.html).href);
       await page.waitForSelector('html[data-charts-ready]');
-      await expectAllChartsDrawn(page, 15);
+      await expectAllChartsDrawn(page, 17);
       expect(problems).toEqual({ errors: [], external: [] });
       const shot = new URL('report-screenshot.png', OUTPUT).pathname;
       await page.screenshot({ path: shot });

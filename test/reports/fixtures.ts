@@ -156,7 +156,7 @@ function scenario(
     ...(partial.error ? { error: partial.error } : {}),
     durationMs,
     profile: partial.profile,
-    nginxConfig: `worker_processes 1;\nevents { worker_connections 1024; }\nhttp {\n  server {\n    listen 127.0.0.1:8080;\n    location /events {\n      proxy_pass http://127.0.0.1:9000;\n      proxy_buffering ${partial.profile === 'buffering' ? 'on' : 'off'};\n      proxy_http_version 1.1;\n    }\n  }\n}\n`,
+    proxyConfig: `worker_processes 1;\nevents { worker_connections 1024; }\nhttp {\n  server {\n    listen 127.0.0.1:8080;\n    location /events {\n      proxy_pass http://127.0.0.1:9000;\n      proxy_buffering ${partial.profile === 'buffering' ? 'on' : 'off'};\n      proxy_http_version 1.1;\n    }\n  }\n}\n`,
     target: 'reference server',
     fleet: {
       subscribers,
@@ -182,7 +182,7 @@ function scenario(
       },
     },
     logs: {
-      nginxError:
+      proxyError:
         '2026/11/22 07:00:00 [warn] 12#12: an upstream response is buffered to a temporary file <tmp>\n',
       target: 'listening on 127.0.0.1:9000\n',
     },
@@ -245,97 +245,99 @@ export function sampleResults(seed = 42, { hostile = true }: { hostile?: boolean
     endMs: 14_500,
     params: { profile: 'good' },
   };
-  return results(seed, [
-    scenario(seed + 1, {
-      name: 'edge-latency',
-      description: 'Adds 200 ms ± 50 ms on the edge leg; events stay ordered and on time within the SLO.',
-      expected: 'pass',
-      profile: 'good',
-      faults: [latency, reload],
-      slos: [
-        slo('no-silent-gaps', 'delivery.silentGaps', '==', 0, 0, ''),
-        slo('no-duplicates', 'delivery.duplicates', '==', 0, 0, ''),
-        slo('latency-p99', 'latency.outsideFault.p99', '<=', 1000, 612.5, 'ms'),
-        slo('recovery', 'reconnect.recoveryMs', '<=', 5000, 1800, 'ms'),
-      ],
-    }),
-    scenario(seed + 2, {
-      name: 'proxy-buffering',
-      description:
-        'nginx with proxy_buffering on and an HTTP/1.0 upstream: the detector must catch the bursts.',
-      expected: ['heartbeat-gap'],
-      profile: 'buffering',
-      faults: [],
-      faultLatencyMs: 0,
-      slos: [
-        slo('no-silent-gaps', 'delivery.silentGaps', '==', 0, 0, ''),
-        slo(
-          'heartbeat-gap',
-          'heartbeat.maxGapMs',
-          '<=',
-          2500,
-          9800,
-          'ms',
-          'events arrived in ~4 KiB bursts: the proxy is buffering the upstream response; set proxy_buffering off or send X-Accel-Buffering: no',
-        ),
-      ],
-    }),
-    scenario(seed + 3, {
-      name: evil('edge-partition <script>alert("x")</script>', 'edge-partition'),
-      description: evil(
-        'Blackhole longer than the watchdog: </script><b>bold?</b> & friends \u2028 must stay text.',
-        'Blackhole on the edge leg longer than the watchdog: subscribers must detect the dead stream, reconnect and replay.',
-      ),
-      expected: 'pass',
-      profile: 'good',
-      faults: [partition],
-      cutFraction: 1,
-      faultLatencyMs: 400,
-      slos: [
-        slo(
-          'no-silent-gaps',
-          'delivery.silentGaps',
-          '==',
-          0,
-          3,
-          '',
-          evil(
-            'events 118-120 never reached 7 subscribers after reconnect: </script><img src=x onerror=alert(1)> the replay window dropped them\u0007; raise the retention.',
-            'events 118-120 never reached 7 subscribers after reconnect: the replay window had already dropped them; raise the retention or declare the gap with a reset.',
+  return withRealBrowsers(
+    results(seed, [
+      scenario(seed + 1, {
+        name: 'edge-latency',
+        description: 'Adds 200 ms ± 50 ms on the edge leg; events stay ordered and on time within the SLO.',
+        expected: 'pass',
+        profile: 'good',
+        faults: [latency, reload],
+        slos: [
+          slo('no-silent-gaps', 'delivery.silentGaps', '==', 0, 0, ''),
+          slo('no-duplicates', 'delivery.duplicates', '==', 0, 0, ''),
+          slo('latency-p99', 'latency.outsideFault.p99', '<=', 1000, 612.5, 'ms'),
+          slo('recovery', 'reconnect.recoveryMs', '<=', 5000, 1800, 'ms'),
+        ],
+      }),
+      scenario(seed + 2, {
+        name: 'proxy-buffering',
+        description:
+          'nginx with proxy_buffering on and an HTTP/1.0 upstream: the detector must catch the bursts.',
+        expected: ['heartbeat-gap'],
+        profile: 'buffering',
+        faults: [],
+        faultLatencyMs: 0,
+        slos: [
+          slo('no-silent-gaps', 'delivery.silentGaps', '==', 0, 0, ''),
+          slo(
+            'heartbeat-gap',
+            'heartbeat.maxGapMs',
+            '<=',
+            2500,
+            9800,
+            'ms',
+            'events arrived in ~4 KiB bursts: the proxy is buffering the upstream response; set proxy_buffering off or send X-Accel-Buffering: no',
           ),
+        ],
+      }),
+      scenario(seed + 3, {
+        name: evil('edge-partition <script>alert("x")</script>', 'edge-partition'),
+        description: evil(
+          'Blackhole longer than the watchdog: </script><b>bold?</b> & friends \u2028 must stay text.',
+          'Blackhole on the edge leg longer than the watchdog: subscribers must detect the dead stream, reconnect and replay.',
         ),
-        slo('no-duplicates', 'delivery.duplicates', '==', 0, 0, ''),
-        slo(
-          'latency-p99',
-          'latency.outsideFault.p99',
-          '<=',
-          1000,
-          1450,
-          'ms',
-          'p99 rose during the partition',
-        ),
-      ],
-    }),
-    scenario(seed + 4, {
-      name: 'crash-restart',
-      description: 'SIGKILL the target and restart it: nothing acknowledged may be lost.',
-      expected: 'pass',
-      profile: 'good',
-      faults: [
-        {
-          name: 'sigkill',
-          startMs: 5000,
-          endMs: 5200,
-          params: { signal: 'SIGKILL' },
-          error: 'target did not restart',
-        },
-      ],
-      slos: [],
-      error:
-        'target did not come back within 10000 ms after SIGKILL (port 9000 refused); see the target log.\nstack: Error <at> restart()',
-      emptySeries: true,
-    }),
-  ]);
+        expected: 'pass',
+        profile: 'good',
+        faults: [partition],
+        cutFraction: 1,
+        faultLatencyMs: 400,
+        slos: [
+          slo(
+            'no-silent-gaps',
+            'delivery.silentGaps',
+            '==',
+            0,
+            3,
+            '',
+            evil(
+              'events 118-120 never reached 7 subscribers after reconnect: </script><img src=x onerror=alert(1)> the replay window dropped them\u0007; raise the retention.',
+              'events 118-120 never reached 7 subscribers after reconnect: the replay window had already dropped them; raise the retention or declare the gap with a reset.',
+            ),
+          ),
+          slo('no-duplicates', 'delivery.duplicates', '==', 0, 0, ''),
+          slo(
+            'latency-p99',
+            'latency.outsideFault.p99',
+            '<=',
+            1000,
+            1450,
+            'ms',
+            'p99 rose during the partition',
+          ),
+        ],
+      }),
+      scenario(seed + 4, {
+        name: 'crash-restart',
+        description: 'SIGKILL the target and restart it: nothing acknowledged may be lost.',
+        expected: 'pass',
+        profile: 'good',
+        faults: [
+          {
+            name: 'sigkill',
+            startMs: 5000,
+            endMs: 5200,
+            params: { signal: 'SIGKILL' },
+            error: 'target did not restart',
+          },
+        ],
+        slos: [],
+        error:
+          'target did not come back within 10000 ms after SIGKILL (port 9000 refused); see the target log.\nstack: Error <at> restart()',
+        emptySeries: true,
+      }),
+    ]),
+  );
 }
 
 /** One scenario with 10,000 subscribers: 12,000 heartbeat-gap points and 30 minutes of 100 ms buckets. */
@@ -362,4 +364,67 @@ export function largeResults(seed = 7): Results {
       ],
     }),
   ]);
+}
+
+/**
+ * The first scenario as a mixed fleet: real Chromium beside the browser model, over HTTP/2, with the
+ * browser's cost and the model check (one agreement, one documented difference, one not comparable).
+ */
+function withRealBrowsers(r: Results): Results {
+  const s = r.scenarios[0]!;
+  const half = (xs: number[]) => xs.map((x) => Math.round(x / 2));
+  s.fleet = { subscribers: s.fleet.subscribers, profiles: { browser: 20, chromium: 20 } };
+  s.transport = { tls: true, http2: true };
+  s.series.byProfile = {
+    browser: { connected: half(s.series.connected), reconnectsPerSec: half(s.series.reconnectsPerSec) },
+    chromium: {
+      connected: half(s.series.connected),
+      reconnectsPerSec: s.series.reconnectsPerSec.map((x, i) => (i % 7 === 0 ? x : Math.round(x / 3))),
+    },
+  };
+  s.browsers = {
+    version: '156.0.8078.114',
+    eventSources: 20,
+    contexts: 1,
+    processes: 8,
+    peakPssBytes: 359 * 2 ** 20,
+    idlePssBytes: 313 * 2 ** 20,
+    cpuMs: 1450,
+    wallMs: 7100,
+  };
+  s.modelCheck = {
+    model: 'browser',
+    reality: 'chromium',
+    subscribers: { model: 20, reality: 20 },
+    disagreements: 0,
+    comparisons: [
+      {
+        slo: 'no-silent-loss',
+        model: 'pass',
+        reality: 'pass',
+        modelMeasured: 0,
+        realityMeasured: 0,
+        outcome: 'agree',
+      },
+      {
+        slo: 'no-queued-streams',
+        model: 'pass',
+        reality: 'fail',
+        modelMeasured: 0,
+        realityMeasured: 1,
+        outcome: 'disagree',
+        known:
+          'http1-connection-cap: over HTTP/1.1 Chromium opens at most 6 connections per origin per browser context',
+      },
+      {
+        slo: 'backoff-policy',
+        model: 'pass',
+        reality: 'n/a',
+        modelMeasured: 0,
+        realityMeasured: 0,
+        outcome: 'not comparable',
+      },
+    ],
+  };
+  return r;
 }

@@ -64,6 +64,30 @@ describe('renderHtml', () => {
     expect(data[0]!.faults[0]).toEqual({ name: 'latency', leg: 'edge', start: 5, end: 12 });
   });
 
+  it('marks real-browser clients, their cost and transport, and draws their reconnect timelines beside the models', () => {
+    expect(html).toContain('20 browser (model), 20 chromium (real browser)');
+    expect(html).toContain('HTTP/2 over TLS');
+    expect(html).toContain('Chromium 156.0.8078.114');
+    expect(html).toContain('2.3 MiB</b> per EventSource');
+    const charts = embeddedData(html)[0]!.charts;
+    for (const key of ['clientsConnected', 'clientsReconnects']) {
+      const c = charts.find((x) => x.key === key)!;
+      expect(c.labels).toEqual(['browser (model)', 'chromium (real browser)']);
+      expect(html).toContain(`id="scenario-1-${key}"`);
+    }
+    // A fleet of one profile has no per-client charts (and no empty cards for them).
+    expect(embeddedData(html)[1]!.charts.map((c) => c.key)).not.toContain('clientsReconnects');
+    expect(html.match(/data-chart="clientsReconnects"/g)).toHaveLength(1);
+  });
+
+  it('shows the model check: each SLO for the model and for Chromium, agreements and documented differences', () => {
+    expect(html).toContain('Model check: the browser model vs real Chromium');
+    expect(html).toContain('✔ agree');
+    expect(html).toContain('≠ known difference');
+    expect(html).toContain('– not comparable');
+    expect(html).toContain('http1-connection-cap: over HTTP/1.1 Chromium opens at most 6');
+  });
+
   it('shows the nginx profile, server metrics diff and environment', () => {
     expect(html).toContain('proxy_buffering off;');
     expect(html).toContain('sse_events_published_total');

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ScenarioConfigError } from '../../harness/run/config-error.ts';
 import { SCENARIO_DEFAULTS } from '../../harness/run/defaults.ts';
-import { planScenario } from '../../harness/run/plan.ts';
+import { planScenario, splitFleet } from '../../harness/run/plan.ts';
 import { parseScenario, type ScenarioInput } from '../../harness/run/scenario.ts';
 import { parseTarget, type TargetSpec } from '../../harness/topology/target.ts';
 
@@ -54,8 +54,8 @@ describe('planScenario', () => {
       topology: { server: { log: 'file' } },
     });
     const p = planScenario(crash, { target: urlTarget({ heartbeatMs: 1000 }) });
-    expect(p.skip?.needs.sort()).toEqual(['durable', 'restart']);
-    expect(p.skip?.reason).toMatch(/a way to stop and restart the target/);
+    expect(p.skip?.needs.sort()).toEqual(['crash', 'durable']);
+    expect(p.skip?.reason).toMatch(/a way to crash and start the target/);
     expect(p.skip?.reason).toMatch(/a durable log \(declares.durable: true\)/);
     expect(planScenario(crash).skip).toBeUndefined();
     // The reference server with its memory log declares no durability: the crash test does not apply.
@@ -176,5 +176,139 @@ describe('planScenario', () => {
     );
     expect(p.workload.planned).toBe(160);
     expect(p.slos.find((x) => x.name === 'publishes-acknowledged')!.threshold).toBe(40);
+  });
+
+  describe('real browsers in the fleet', () => {
+    it('splits the fleet: the chromium share rounded (at least one), the modelled mix kept among the rest', () => {
+      expect(splitFleet(60, { browser: 20, backoff: 20, chromium: 20 })).toEqual({
+        modelCount: 40,
+        chromiumCount: 20,
+        browserFraction: 0.5,
+      });
+      expect(splitFleet(40, { browser: 1, backoff: 1 })).toEqual({
+        modelCount: 40,
+        chromiumCount: 0,
+        browserFraction: 0.5,
+      });
+      expect(splitFleet(7, { chromium: 1 })).toEqual({ modelCount: 0, chromiumCount: 7, browserFraction: 0 });
+      expect(splitFleet(40, { browser: 1, chromium: 0.001 }).chromiumCount).toBe(1);
+    });
+
+    it('packs 6 EventSources per browser context over HTTP/1.1 and 100 over HTTP/2, unless the scenario says', () => {
+      const h1 = planScenario(scenario({ fleet: { count: 10, profiles: { chromium: 1 } } }));
+      expect(h1.fleet).toMatchObject({ count: 10, modelCount: 0, chromium: { count: 10, perContext: 6 } });
+      expect(h1.transport).toEqual({ tls: false, http2: false });
+      const h2 = planScenario(
+        scenario({ topology: { tls: true, http2: true }, fleet: { count: 10, profiles: { chromium: 1 } } }),
+      );
+      expect(h2.fleet.chromium.perContext).toBe(100);
+      expect(h2.transport).toEqual({ tls: true, http2: true });
+      const seven = planScenario(
+        scenario({ fleet: { count: 7, profiles: { chromium: 1 }, chromium: { perContext: 7 } } }),
+      );
+      expect(seven.fleet.chromium.perContext).toBe(7);
+    });
+
+    it('real browsers obey retry: a chromium-only fleet gets storm verdicts and their reconnect wait, and the queue detector', () => {
+      const p = planScenario(
+        scenario({
+          fleet: { count: 30, profiles: { chromium: 1 } },
+          faults: [{ at: 1000, duration: 300, action: 'cut', leg: 'edge' }],
+        }),
+      );
+      expect(p.features).toMatchObject({ retryObeyingClients: true, massCut: true, realBrowsers: true });
+      expect(p.slos.map((s) => s.name)).toEqual(
+        expect.arrayContaining(['no-reconnect-storm', 'reconnect-jitter', 'no-queued-streams']),
+      );
+      const model = planScenario(scenario());
+      expect(model.features.realBrowsers).toBe(false);
+      expect(model.slos.map((s) => s.name)).not.toContain('no-queued-streams');
+    });
+  });
+});
+
+describe('planScenario: the proxy', () => {
+  const user = {
+    kind: 'haproxy' as const,
+    file: 'my.cfg',
+    text: 'timeout server 30s\nserver s {{upstream}}\n',
+  };
+
+  it('runs nginx unless the run or the scenario names another proxy, and a pinned proxy wins', () => {
+    expect(planScenario(scenario()).proxy).toBe('nginx');
+    expect(planScenario(scenario(), { proxy: 'caddy' }).proxy).toBe('caddy');
+    const pinned = scenario({ topology: { proxy: 'haproxy', profile: 'short-timeouts' } });
+    expect(planScenario(pinned, { proxy: 'caddy' })).toMatchObject({
+      proxy: 'haproxy',
+      profile: 'short-timeouts',
+    });
+  });
+
+  it("skips a scenario whose profile the run's proxy does not have, naming the proxy's profiles", () => {
+    const p = planScenario(scenario({ topology: { profile: 'buffered-http10' } }), { proxy: 'haproxy' });
+    expect(p.skip?.needs).toEqual(['haproxy-profile']);
+    expect(p.skip?.reason).toMatch(/"buffered-http10" .* not a haproxy profile .*short-timeouts/);
+  });
+
+  it("puts the user's own config in place of good, keeps a misconfiguration's profile, and hands its facts to the SLOs", () => {
+    const good = planScenario(scenario(), { proxy: 'haproxy', userConfigs: { haproxy: user } });
+    expect(good).toMatchObject({ profile: 'user', userConfig: user });
+    expect(good.proxyFacts?.idleTimeouts).toEqual([{ text: 'timeout server 30s', line: 1, ms: 30_000 }]);
+    const bad = planScenario(scenario({ topology: { profile: 'short-timeouts' } }), {
+      proxy: 'haproxy',
+      userConfigs: { haproxy: user },
+    });
+    expect(bad.profile).toBe('short-timeouts');
+    expect(bad.userConfig).toBeUndefined();
+    // Another kind's config does not apply.
+    expect(planScenario(scenario(), { proxy: 'caddy', userConfigs: { haproxy: user } }).profile).toBe('good');
+  });
+
+  it("skips a TLS scenario behind HAProxy or Caddy, or on the user's own nginx config (TLS is rendered into our nginx profiles)", () => {
+    const tls = scenario({ topology: { tls: true, http2: true } });
+    expect(planScenario(tls).skip).toBeUndefined();
+    const haproxy = planScenario(tls, { proxy: 'haproxy' });
+    expect(haproxy.skip).toEqual({
+      needs: ['nginx-tls'],
+      reason: expect.stringMatching(/nginx only; this run uses haproxy/),
+    });
+    const nginxUser = {
+      kind: 'nginx' as const,
+      file: 'sse.conf',
+      text: 'location / { proxy_pass http://{{upstream}}; }\n',
+    };
+    const own = planScenario(tls, { userConfigs: { nginx: nginxUser } });
+    expect(own.skip?.reason).toMatch(/your config serves plain HTTP/);
+  });
+
+  it('names results after the proxy in a matrix run', () => {
+    expect(planScenario(scenario(), { proxy: 'caddy', matrix: true }).name).toBe('demo@caddy');
+    expect(planScenario(scenario(), { proxy: 'caddy' }).name).toBe('demo');
+  });
+
+  it('runs restart scenarios against a url target whose control commands can stop and start it', () => {
+    const sigterm = scenario({ faults: [{ at: 0, duration: 0, action: 'target-sigterm' }] });
+    const sigkill = scenario({ faults: [{ at: 0, duration: 0, action: 'target-sigkill' }] });
+    const declares = { heartbeatMs: 1000, shutdownGraceMs: 1000 };
+    const target = (control?: Record<string, unknown>): TargetSpec =>
+      parseTarget({
+        kind: 'url',
+        baseUrl: 'http://127.0.0.1:9',
+        streamPath: '/e',
+        publish,
+        declares,
+        control,
+      });
+    expect(planScenario(sigterm, { target: target() }).skip?.needs).toEqual(['restart']);
+    expect(
+      planScenario(sigterm, { target: target({ restart: 'systemctl restart sse' }) }).skip,
+    ).toBeUndefined();
+    // A restart alone cannot crash it: the crash scenario needs a kill command.
+    expect(
+      planScenario(sigkill, { target: target({ restart: 'systemctl restart sse' }) }).skip?.needs,
+    ).toEqual(['crash']);
+    expect(
+      planScenario(sigkill, { target: target({ kill: 'docker kill sse', start: 'docker start sse' }) }).skip,
+    ).toBeUndefined();
   });
 });

@@ -51,7 +51,7 @@ describe('runScenario (real stack)', () => {
     expect(result.workload.acknowledged).toBe(result.workload.published);
     expect(result.measurements['delivery.silentGaps']).toBe(0);
     expect(result.slos.length).toBeGreaterThan(5);
-    expect(result.nginxConfig).toContain('proxy_buffering off');
+    expect(result.proxyConfig).toContain('proxy_buffering off');
     expect(Object.keys(result.metrics.before).length).toBeGreaterThan(0);
     expect(result.series.t.length).toBeGreaterThan(0);
     expect(versions?.nginx).toMatch(/^\d/);

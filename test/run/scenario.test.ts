@@ -111,4 +111,28 @@ describe('defineScenario', () => {
       /at most one fault/,
     );
   });
+
+  it('takes a chromium share, how its EventSources are packed, and TLS / HTTP/2; HTTP/2 needs TLS', () => {
+    const s = parseScenario(
+      {
+        ...base,
+        topology: { tls: true, http2: true },
+        fleet: { profiles: { browser: 1, chromium: 1 }, chromium: { perContext: 7 } },
+      },
+      'demo.ts',
+    );
+    expect(s.topology).toMatchObject({ tls: true, http2: true });
+    expect(s.fleet.profiles).toEqual({ browser: 1, chromium: 1 });
+    expect(s.fleet.chromium).toEqual({ perContext: 7 });
+    expect(parseScenario(base, 'demo.ts').topology).toMatchObject({ tls: false, http2: false });
+    expect(errorOf(() => parseScenario({ ...base, topology: { http2: true } }, 'demo.ts'))).toBe(
+      'demo.ts: topology.http2: HTTP/2 needs tls: true (browsers speak HTTP/2 only over TLS)',
+    );
+    expect(
+      errorOf(() => parseScenario({ ...base, fleet: { chromium: { perContext: 0 } } }, 'demo.ts')),
+    ).toMatch(/^demo\.ts: fleet\.chromium\.perContext: /);
+    expect(errorOf(() => parseScenario({ ...base, topology: { tls: 'yes' } }, 'demo.ts'))).toBe(
+      'demo.ts: topology.tls: expected true or false, got "yes"',
+    );
+  });
 });

@@ -26,10 +26,47 @@ describe('built-in scenarios', () => {
       'nginx-reload',
       'replay-window-overflow',
     ]);
-    expect(selfTestSuite.map((s) => s.name)).toEqual(['browser-give-up', 'proxy-buffering', 'idle-timeout']);
-    expect(Object.keys(suites)).toEqual(['user', 'self-test', 'scale']);
+    expect(selfTestSuite.map((s) => s.name)).toEqual([
+      'browser-give-up',
+      'proxy-buffering',
+      'idle-timeout',
+      'browser-connection-cap',
+      'haproxy-browser-give-up',
+      'haproxy-delayed-writes',
+      'haproxy-short-timeouts',
+      'haproxy-tunnel-timeout',
+      'haproxy-compression',
+      'caddy-browser-give-up',
+      'caddy-read-timeout',
+      'caddy-write-timeout',
+      'envoy-route-timeout',
+      'cloud-lb-idle-timeout',
+      'cdn-idle-timeout',
+      'cdn-compression',
+    ]);
+    expect(Object.keys(suites)).toEqual(['user', 'self-test', 'browser', 'model-check', 'scale']);
+    expect(suites.browser!.map((s) => s.name)).toEqual(['browser-connection-cap-h2', 'h2-connection-cut']);
+    expect(suites['model-check']!.map((s) => s.name)).toEqual(userSuite.map((s) => `model-check-${s.name}`));
+    // Browsers only where a scenario asks for them: never in the user suite.
+    for (const s of userSuite) expect(s.fleet.profiles.chromium ?? 0, s.name).toBe(0);
+    for (const s of [...suites.browser!, ...suites['model-check']!])
+      expect(s.fleet.profiles.chromium, s.name).toBeGreaterThan(0);
     expect(new Set(allScenarios.map((s) => s.name)).size).toBe(allScenarios.length);
     expect(allScenarios.find((s) => s.name === 'scale')!.fleet.count).toBe(10_000);
+  });
+
+  it('proves every HAProxy and Caddy misconfiguration and every emulated intermediary with a self-test', async () => {
+    const { listProxyProfiles } = await import('../../harness/topology/proxy-profiles.ts');
+    for (const kind of ['haproxy', 'caddy'] as const) {
+      const covered = new Set(
+        selfTestSuite.filter((s) => s.topology.proxy === kind).map((s) => s.topology.profile),
+      );
+      const broken = listProxyProfiles(kind).filter((p) => p.name !== 'good');
+      expect(
+        broken.filter((p) => !covered.has(p.name)).map((p) => p.name),
+        kind,
+      ).toEqual([]);
+    }
   });
 
   it('every user scenario expects a pass on a good proxy; every self-test expects its detector to fire', () => {
@@ -38,7 +75,9 @@ describe('built-in scenarios', () => {
       expect(s.topology.profile, s.name).toBe('good');
     }
     for (const s of selfTestSuite) {
-      expect(s.topology.profile, s.name).not.toBe('good');
+      // A broken proxy, or real browsers meeting a limit of their own (the HTTP/1.1 connection cap).
+      const brokenOrBrowsers = s.topology.profile !== 'good' || (s.fleet.profiles.chromium ?? 0) > 0;
+      expect(brokenOrBrowsers, s.name).toBe(true);
       expect(expectedViolations(s).length, s.name).toBeGreaterThan(0);
     }
   });
@@ -70,7 +109,10 @@ describe('built-in scenarios', () => {
 
   it('records its source file and describes a real incident', () => {
     for (const s of allScenarios) {
-      expect(s.source).toBe(`scenarios/${s.name}.ts`);
+      const own = s.name.replace(/^model-check-/, '');
+      expect(s.source).toBe(
+        s.tags.includes('model-check') ? `scenarios/${own}.ts (model check)` : `scenarios/${s.name}.ts`,
+      );
       expect(s.description.length).toBeGreaterThan(80);
     }
   });

@@ -14,6 +14,7 @@ const ALL: ScenarioFeatures = {
   latencyFault: true,
   massCut: true,
   retryObeyingClients: true,
+  realBrowsers: true,
   sigterm: true,
   targetStop: true,
   durable: true,

@@ -248,11 +248,11 @@ describe.skipIf(!engine.ready)(
     });
 
     it('auto falls back to local, saying why and how to fix it, when images are missing and not buildable', async () => {
-      const keys = ['SSE_CHAOS_IMAGES', 'SSE_CHAOS_TOOLS_DIR', 'PATH'] as const;
+      const keys = ['SSE_CHAOS_IMAGES', 'SSE_CHAOS_CACHE_DIR', 'PATH'] as const;
       const saved = keys.map((k) => process.env[k]);
       // Local images, and no toxiproxy-server to put in one: its image can be neither found nor built.
       process.env.SSE_CHAOS_IMAGES = 'local';
-      process.env.SSE_CHAOS_TOOLS_DIR = '/nonexistent';
+      process.env.SSE_CHAOS_CACHE_DIR = '/nonexistent';
       process.env.PATH = '/usr/bin:/bin';
       try {
         const decision = await decideRuntime('auto');
@@ -289,7 +289,7 @@ describe.skipIf(!engine.ready)(
             ...process.env,
             CI: '1',
             SSE_CHAOS_IMAGES: 'local',
-            SSE_CHAOS_TOOLS_DIR: '/nonexistent',
+            SSE_CHAOS_CACHE_DIR: '/nonexistent',
             PATH: '/usr/bin:/bin',
           },
           stdio: ['ignore', 'pipe', 'pipe'],

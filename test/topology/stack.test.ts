@@ -139,20 +139,20 @@ describe('local topology', () => {
   });
 
   it('buffered-http10 holds events back while good does not; reload switches profiles', async () => {
-    await a.nginx.reload('buffered-http10');
+    await a.proxy.reload('buffered-http10');
     try {
       await expectBufferedThenGood();
     } finally {
-      if (a.nginx.profile !== 'good') await a.nginx.reload('good');
+      if (a.proxy.profile !== 'good') await a.proxy.reload('good');
     }
-    await expect(a.nginx.reload('no-such-profile')).rejects.toBeInstanceOf(TopologyConfigError);
-    expect(a.nginx.profile).toBe('good');
+    await expect(a.proxy.reload('no-such-profile')).rejects.toBeInstanceOf(TopologyConfigError);
+    expect(a.proxy.profile).toBe('good');
     expect((await httpGet(`${a.urls.nginxDirect}/__sse_chaos/nginx`)).body.trim()).toMatch(/^good \d+$/);
   });
 
   async function expectBufferedThenGood(): Promise<void> {
-    expect(a.nginx.profile).toBe('buffered-http10');
-    expect(a.nginx.config).toContain('proxy_http_version 1.0;');
+    expect(a.proxy.profile).toBe('buffered-http10');
+    expect(a.proxy.config).toContain('proxy_http_version 1.0;');
 
     const held = stream(a.urls.stream);
     await sleep(100); // Let the request reach the target before publishing.
@@ -165,8 +165,8 @@ describe('local topology', () => {
     expect(first!.data).toBe('small');
     held.close();
 
-    await a.nginx.reload('good');
-    expect(a.nginx.profile).toBe('good');
+    await a.proxy.reload('good');
+    expect(a.proxy.profile).toBe('good');
     const live = stream(a.urls.stream);
     await live.response;
     const sent = performance.now();
@@ -180,9 +180,9 @@ describe('local topology', () => {
   it('short-read-timeout cuts idle streams between heartbeats; a stream on good stays open', async () => {
     const onGood = stream(a.urls.stream);
     expect((await onGood.response).statusCode).toBe(200);
-    await a.nginx.reload('short-read-timeout', { heartbeatMs: 1000 });
+    await a.proxy.reload('short-read-timeout', { heartbeatMs: 1000 });
     try {
-      expect(a.nginx.config).toMatch(/proxy_read_timeout 600ms;/);
+      expect(a.proxy.config).toMatch(/proxy_read_timeout 600ms;/);
       const cut = stream(a.urls.stream);
       expect((await cut.response).statusCode).toBe(200); // Cut after headers: no 504, the stream just ends.
       await expect(
@@ -195,7 +195,7 @@ describe('local topology', () => {
       expect(goodClosed).toBe(false);
     } finally {
       onGood.close();
-      await a.nginx.reload('good');
+      await a.proxy.reload('good');
     }
   });
 

@@ -168,3 +168,49 @@ describe('target spec', () => {
     }
   });
 });
+
+describe('readiness timeouts and control commands in the spec', () => {
+  it('bounds a command target by its readyTimeoutMs (an error naming the URL, the process stopped)', async () => {
+    const { startLocalTarget } = await import('../../harness/topology/target-local.ts');
+    const work = mkdtempSync(join(tmpdir(), 'sse-chaos-ready-'));
+    try {
+      const spec = parseTarget({
+        kind: 'command',
+        command: [process.execPath, '-e', 'setTimeout(() => {}, 30000)'],
+        readyPath: '/never',
+        readyTimeoutMs: 600,
+        streamPath: '/e',
+        publish: { path: '/p' },
+      });
+      const started = performance.now();
+      await expect(startLocalTarget(spec, { workDir: work })).rejects.toThrow(
+        /not ready after 600 ms: .*\/never/,
+      );
+      expect(performance.now() - started).toBeLessThan(10_000);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('takes control commands as shell lines or argv with their own timeouts, and refuses an incomplete set', () => {
+    const url = { kind: 'url', baseUrl: 'http://127.0.0.1:9', streamPath: '/e', publish: { path: '/p' } };
+    const spec = parseTarget({
+      ...url,
+      control: {
+        stop: ['systemctl', 'stop', 'sse'],
+        start: { command: 'systemctl start sse', timeoutMs: 90_000 },
+      },
+    });
+    expect(spec.kind === 'url' && spec.control).toEqual({
+      stop: ['systemctl', 'stop', 'sse'],
+      start: { command: 'systemctl start sse', timeoutMs: 90_000 },
+      timeoutMs: 30_000,
+    });
+    expect(() => parseTarget({ ...url, control: { stop: 'docker stop x' } })).toThrow(
+      /give "start".*or "restart"/s,
+    );
+    expect(() => parseTarget({ ...url, control: { start: 'docker start x' } })).toThrow(
+      /give "stop" or "kill"/,
+    );
+  });
+});

@@ -39,6 +39,8 @@ export interface ChromiumGroupOptions {
   counters?: SubscriberCounters;
   /** Accept self-signed TLS certificates in the group's contexts. */
   ignoreHttpsErrors?: boolean;
+  /** The run nonce (history/payload.ts): payloads of other runs are recorded as foreign. */
+  run?: string;
   /** How long an attempt's records wait for its sent headers (default 1000 ms; see tracker.ts). */
   releaseAfterMs?: number;
   /**
@@ -119,6 +121,7 @@ export async function openChromiumGroup(o: ChromiumGroupOptions): Promise<Chromi
     counters,
     releaseAfterMs: o.releaseAfterMs ?? 1000,
     clamp: { count: 0, maxMs: 0 },
+    ...(o.run !== undefined ? { run: o.run } : {}),
   };
   const trackers = new Map<number, ChromiumSubscriber>();
   const subs: number[] = [];
@@ -162,9 +165,11 @@ export async function openChromiumGroup(o: ChromiumGroupOptions): Promise<Chromi
       });
       pages.push(page);
       const batch = subs.slice(i, i + perContext);
+      // The context's name: its first subscriber's id is unique across the groups of a run.
+      const client = `chromium context ${batch[0]}`;
       const sources = batch.map((sub) => {
         const topics = topicsOf(sub);
-        trackers.get(sub)!.start(o.clock.now(), topics, o.lane ?? 'edge');
+        trackers.get(sub)!.start(o.clock.now(), topics, o.lane ?? 'edge', client);
         return [sub, taggedUrl(streamUrl(o.url, topics), sub)] as const;
       });
       await page.openSources(sources);

@@ -7,10 +7,11 @@
 import { access, constants, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { guardDir, releaseDir } from '../../topology/guardian.ts';
 import { spawnManaged, type ExitInfo, type ManagedProcess } from '../../topology/managed-process.ts';
 import { CHROMIUM_FLAGS, defaultChromiumPath, DEVTOOLS_LINE } from './flags.ts';
+import { importPlaywright } from './playwright-module.ts';
 import { processGroupUsage, type ProcessGroupUsage } from './process-usage.ts';
 
 export interface LaunchOptions {
@@ -99,6 +100,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Chrom
   if (!(startTimeoutMs > 0))
     throw new RangeError(`launchChromium: startTimeoutMs must be > 0, got ${startTimeoutMs}`);
   await ensureExecutable(path);
+  const { chromium } = await importPlaywright();
 
   const userDataDir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'sse-chaos-chromium-'));
   guardDir(userDataDir);

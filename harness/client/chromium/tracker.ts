@@ -52,9 +52,17 @@ export interface TrackerContext {
   /** How long an attempt's records wait for its Last-Event-ID and raw bytes. */
   releaseAfterMs: number;
   clamp: TimeClamp;
+  /** The run nonce (history/payload.ts): payloads of other runs are recorded as foreign. */
+  run?: string;
 }
 
-type RawState = 'pending' | 'on' | 'off';
+/**
+ * Raw bytes of an attempt: `pending` (asked for, records held), `on`, `off` (none), or `late`: the
+ * records could wait no longer (releaseAfterMs; a loaded machine answers CDP slowly), so they were
+ * written without the bytes so far; when the bytes come, the parser catches up silently and turns
+ * `on`, so the rest of the stream's heartbeats are seen.
+ */
+type RawState = 'pending' | 'on' | 'off' | 'late';
 
 /** A body chunk whose bytes are not known yet (it arrived before raw streaming was on). */
 interface Chunk {
@@ -72,6 +80,8 @@ class Attempt {
   written = false;
   headersKnown = false;
   raw: RawState = 'pending';
+  /** Streamed bytes that arrived while `late`, in order (fed after the buffered ones). */
+  lateBytes: Uint8Array[] = [];
   status: number | undefined;
   contentType = '';
   stream = false;
@@ -131,10 +141,18 @@ export class ChromiumSubscriber implements ParserHandlers {
     return this.current !== null && !this.current.closed;
   }
 
-  /** The subscriber joined (before its EventSource is created). */
-  start(t: Millis, topics: string[], lane: 'edge' | 'edge-b'): void {
+  /** The subscriber joined (before its EventSource is created), in browser context `client`. */
+  start(t: Millis, topics: string[], lane: 'edge' | 'edge-b', client?: string): void {
     this._state = 'connecting';
-    this.write({ kind: 'subscriber', t, sub: this.sub, profile: 'chromium', topics, lane });
+    this.write({
+      kind: 'subscriber',
+      t,
+      sub: this.sub,
+      profile: 'chromium',
+      topics,
+      lane,
+      ...(client !== undefined ? { client } : {}),
+    });
   }
 
   // --- CDP events, already matched to this subscriber ---
@@ -184,6 +202,7 @@ export class ChromiumSubscriber implements ParserHandlers {
   /** The body bytes received before raw streaming was on (null: no raw bytes for this attempt). */
   onRawBytes(requestId: string, buffered: Uint8Array | null): void {
     const a = this.attempt(requestId);
+    if (a?.raw === 'late') return this.catchUp(a, buffered);
     if (!a || a.raw !== 'pending') return;
     a.raw = buffered === null ? 'off' : 'on';
     // Each early chunk is replaced by what its bytes hold (the buffered bytes are their concatenation).
@@ -254,6 +273,7 @@ export class ChromiumSubscriber implements ParserHandlers {
     const bytes = Buffer.from(base64, 'base64');
     if (a.raw === 'pending') this.append({ kind: 'chunk', t, len: bytes.length, bytes }, a);
     else if (a.raw === 'on') this.feed(a, t, bytes);
+    else if (a.raw === 'late') a.lateBytes.push(bytes);
   }
 
   onMessage(requestId: string, t: Millis, type: string, id: string, data: string): void {
@@ -266,11 +286,11 @@ export class ChromiumSubscriber implements ParserHandlers {
     }
     const rec: HistoryRecord = { kind: 'event', t, sub: this.sub, id, type, bytes: Buffer.byteLength(data) };
     const p = decodePayload(data);
-    if (p) {
+    if (p && (this.ctx.run === undefined || p.run === this.ctx.run)) {
       rec.seq = p.seq;
       rec.topic = p.topic;
       rec.publishedAt = p.publishedAt;
-    }
+    } else rec.payload = p ? 'foreign' : 'undecodable';
     this.append(rec, a);
     this.ctx.counters.events++;
   }
@@ -468,8 +488,25 @@ export class ChromiumSubscriber implements ParserHandlers {
   /** Gives up waiting for an attempt's headers and raw bytes (its timer, or the end). */
   private force(a: Attempt): void {
     a.headersKnown = true;
-    if (a.raw === 'pending') a.raw = 'off';
+    if (a.raw === 'pending') {
+      // The bytes may still come: keep what was streamed so far to feed them in order then.
+      a.raw = a.closed || this.stopping ? 'off' : 'late';
+      if (a.raw === 'late')
+        for (const r of a.held) if (r.kind === 'chunk' && r.bytes !== undefined) a.lateBytes.push(r.bytes);
+    }
     this.flush();
+  }
+
+  /** Late raw bytes: the parser reads what it missed without writing records for it, then goes on. */
+  private catchUp(a: Attempt, buffered: Uint8Array | null): void {
+    const missed = a.lateBytes;
+    a.lateBytes = [];
+    if (buffered === null || a.closed) {
+      a.raw = 'off';
+      return;
+    }
+    a.raw = 'on';
+    for (const bytes of [buffered, ...missed]) this.parseInto(a, this.lastT, bytes);
   }
 
   /** Writes every ready attempt from the oldest on, stopping at the first that is not ready. */

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from 'ssh2';
+import type { Client } from 'ssh2';
 import type { StartedTestContainer } from 'testcontainers';
 import { loadTestcontainers } from './testcontainers-env.ts';
 
@@ -23,9 +23,15 @@ export interface HostTunnel {
   close(): Promise<void>;
 }
 
-function connectSsh(port: number, password: string): Promise<Client> {
+/**
+ * ssh2 comes with testcontainers (the optional peer), so it is loaded only when a tunnel is made:
+ * loading the containers runtime must not fail before it can say what is missing.
+ */
+async function connectSsh(port: number, password: string): Promise<Client> {
+  await loadTestcontainers();
+  const { Client: SshClient } = await import('ssh2');
   return new Promise((resolve, reject) => {
-    const client = new Client();
+    const client = new SshClient();
     client.once('ready', () => resolve(client));
     client.once('error', reject);
     client.connect({ host: '127.0.0.1', port, username: 'root', password, readyTimeout: 20_000 });

@@ -14,12 +14,13 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { codeRoot, fromSource } from '../../package-layout.ts';
 import { locateToxiproxy } from '../binaries.ts';
 import { ensureRootfs } from './base-rootfs.ts';
 import { lastLines, runCommand } from './command.ts';
 import { buildImage, inspectImage, type Docker } from './image-store.ts';
 import { LABEL } from './labels.ts';
-import { serverFileFilter, type ImageSource, type LocalImage, type Recipe } from './recipes.ts';
+import { type ImageSource, type LocalImage, type Recipe } from './recipes.ts';
 import type { ImagePlan } from './provision.ts';
 
 function freshDir(parent: string, prefix: string): string {
@@ -94,6 +95,32 @@ async function serverContext(ctx: BuildContext): Promise<string> {
   return dir;
 }
 
+/**
+ * The reference server as JavaScript (the image runs it with plain node, no TypeScript loader): the
+ * package's compiled dist/server as is, or, in a clone, the sources bundled into one ESM file with
+ * esbuild (a dev dependency there; dependencies stay external and come from prod-deps).
+ */
+async function compiledServer(root: string, out: string): Promise<void> {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  if (!fromSource) {
+    cpSync(join(codeRoot, 'server'), out, { recursive: true, filter: (p) => !p.endsWith('.d.ts') });
+    return;
+  }
+  // A type of the whole lazily loaded module (esbuild is only in a clone's dev dependencies).
+  const esbuild: typeof import('esbuild') = await import('esbuild'); // eslint-disable-line @typescript-eslint/consistent-type-imports
+  await esbuild.build({
+    entryPoints: [join(root, 'server', 'main.ts')],
+    outfile: join(out, 'main.js'),
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'silent',
+  });
+}
+
 export async function buildOne(ctx: BuildContext, image: LocalImage): Promise<string> {
   const { docker, plan, root, log } = ctx;
   const r = plan.recipes[image];
@@ -121,13 +148,10 @@ export async function buildOne(ctx: BuildContext, image: LocalImage): Promise<st
       src.push('rootfs.tar');
       version = rootfs.versions;
     } else if (image === 'server') {
-      cpSync(join(root, 'server'), join(dir, 'server'), {
-        recursive: true,
-        filter: (p) => !serverFileFilter(p.split('/').pop() ?? ''),
-      });
+      await compiledServer(root, join(dir, 'dist', 'server'));
       copyFileSync(join(root, 'package.json'), join(dir, 'package.json'));
       copyFileSync(join(root, 'package-lock.json'), join(dir, 'package-lock.json'));
-      src.push('server', 'package.json', 'package-lock.json');
+      src.push('dist', 'package.json', 'package-lock.json');
       if (persistent) src.push('prod-deps/node_modules'); // COPY prod-dep[s] ./ -> /app/node_modules
       buildargs.NODE_IMAGE = plan.recipes.node.ref;
       version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot as projectRoot } from '../../package-layout.ts';
+import { codeRoot, packageRoot as projectRoot } from '../../package-layout.ts';
 import { BASE_RECIPE } from './base-rootfs.ts';
 import { fileDigest, hashParts, treeDigest } from './input-hash.ts';
 
@@ -84,7 +84,8 @@ export async function recipes(source: ImageSource, inputs: ImageInputs): Promise
     node.ref,
     readFileSync(join(root, 'package.json'), 'utf8'),
     readFileSync(join(root, 'package-lock.json'), 'utf8'),
-    await treeDigest(join(root, 'server'), serverFileFilter),
+    // The server's code: its sources in a clone, the compiled dist/server in the package.
+    await treeDigest(join(inputs.root ?? codeRoot, 'server'), serverFileFilter),
   ];
   return {
     base,

@@ -58,6 +58,28 @@ describe('chromium tracker', () => {
     expect(summary(h, 7)[1]).toBe('connect #1 lei="é✓"');
   });
 
+  it('raw bytes later than releaseAfterMs: the records so far are written without them, the parser catches up silently, and later heartbeats are seen', async () => {
+    const { h, s } = tracker(20);
+    s.onRequest('r1', 10);
+    s.onRequestHeaders('r1', {});
+    s.onResponse('r1', 11, 200, 'text/event-stream', SSE);
+    s.onData('r1', 12, 9, undefined); // ': early\n' before streaming: its bytes are only in the answer
+    s.onData('r1', 13, 0, b64('\n: par')); // streamed, but the answer is not in yet
+    await sleep(60); // a loaded machine: the answer takes longer than releaseAfterMs
+    expect(summary(h, 7)).toEqual([
+      'subscriber',
+      'connect #1 lei=""',
+      'response 200 text/event-stream',
+      'first-byte',
+    ]);
+    s.onData('r1', 14, 0, b64('tial\n\n')); // still streaming: kept for the catch-up
+    s.onRawBytes('r1', Buffer.from(': early\n'));
+    // The early comment and the split one are behind us: no records invented for them at a made-up time.
+    expect(h.count('heartbeat')).toBe(0);
+    s.onData('r1', 15, 0, b64(': later\n\nretry: 300\n\n'));
+    expect(summary(h, 7).slice(4)).toEqual(['heartbeat', 'retry 300']);
+  });
+
   it('parses bytes that came before raw streaming in the place of their chunk, at its time', () => {
     const { h, s, ctx } = tracker();
     s.onRequest('r1', 10);
