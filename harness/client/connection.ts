@@ -15,6 +15,7 @@ import type { Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Transform } from 'node:stream';
 import { constants as zc, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { UPSTREAM_HEADER } from '../history/upstream-header.ts';
 import { newTraceparent } from './traceparent.ts';
 
 /** How a connection ended, as the client saw it (maps 1:1 onto the `close` record). */
@@ -37,6 +38,8 @@ export interface ResponseInfo {
   redirects: number;
   /** Content-Encoding of the body ('' when not compressed). */
   encoding: string;
+  /** The upstream the proxy says served it (UPSTREAM_HEADER; '' when absent). */
+  upstream: string;
 }
 
 export interface ConnectionEvents {
@@ -250,6 +253,7 @@ class SseConnection implements Connection {
       url: href,
       redirects: this.redirects,
       encoding: encoding === 'identity' ? '' : encoding,
+      upstream: header(resHeaders, UPSTREAM_HEADER),
     });
     if (this.ended) return false;
     if (status !== 200) {

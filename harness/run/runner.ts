@@ -23,7 +23,9 @@ import type { ScenarioResult } from '../results/results.ts';
 import { scrapeMetrics } from '../telemetry/scrape.ts';
 import { inSpan } from '../telemetry/tracing.ts';
 import { InfrastructureError, TopologyConfigError } from '../topology/errors.ts';
-import { localOnly, startTopology } from '../topology/index.ts';
+import { localOnly, localOnlyTarget, startTopology } from '../topology/index.ts';
+import { netemMissing, netnsMissing } from '../topology/netns.ts';
+import { redisMissing } from '../topology/redis-local.ts';
 import { parseRuntimeChoice, resolveRuntime } from '../topology/runtime.ts';
 import type { ComponentVersions, RuntimeName, Topology } from '../topology/topology.ts';
 import { startWorkload, type Workload, type WorkloadStats } from '../workload/publisher.ts';
@@ -115,13 +117,25 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     checkInterrupt();
 
     const localOnlyWhy =
-      runtime === 'containers' ? localOnly(plan.proxy, plan.userConfig !== undefined) : undefined;
+      runtime === 'containers'
+        ? (localOnly(plan.proxy, plan.userConfig !== undefined) ?? localOnlyTarget(plan.target, plan.netns))
+        : undefined;
     if (localOnlyWhy) {
       return {
         result: skippedResult({
           ...plan,
           skip: { needs: ['local-runtime'], reason: `needs the local runtime: ${localOnlyWhy}` },
         }),
+        interrupted: false,
+        infrastructure: false,
+      };
+    }
+
+    // What only this machine can tell: a missing tool or kernel feature is a skip, never an error.
+    const absent = await machineLacks(plan.probes);
+    if (absent) {
+      return {
+        result: skippedResult({ ...plan, skip: { needs: [absent.need], reason: `needs ${absent.reason}` } }),
         interrupted: false,
         infrastructure: false,
       };
@@ -136,10 +150,14 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
       ...(plan.userConfig ? { userConfig: plan.userConfig } : {}),
       runtime,
       ...(plan.transport.tls ? { tls: { http2: plan.transport.http2 } } : {}),
+      ...(plan.netns ? { netns: true } : {}),
       ...(signal ? { signal } : {}),
     });
     checkInterrupt();
     const topo = topology;
+    // Which upstream address is which instance: the checks map the proxy's upstream header with it.
+    for (const i of topo.target.instances ?? [])
+      record({ kind: 'instance', t: clock.now(), name: i.name, upstream: i.upstream, leg: i.leg });
 
     const before = await scrapeMetrics(topo.urls.metrics);
     if (before.ok) {
@@ -182,7 +200,7 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     workload = startWorkload({
       ...plan.workload,
       run,
-      publish: publisherFor(plan.target, topo.urls.publish),
+      publish: publisherFor(plan.target, topo.urls.publishAll ?? [topo.urls.publish]),
       record,
       now: clock.now,
     });
@@ -260,6 +278,18 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     interrupted,
     infrastructure: infrastructure && !interrupted,
   };
+}
+
+/** The first machine capability a plan needs that is missing here, with its reason. */
+async function machineLacks(
+  probes: RunPlan['probes'],
+): Promise<{ need: RunPlan['probes'][number]; reason: string } | undefined> {
+  for (const need of probes) {
+    const reason =
+      need === 'redis' ? redisMissing() : need === 'netns' ? await netnsMissing() : await netemMissing();
+    if (reason) return { need, reason };
+  }
+  return undefined;
 }
 
 /** The message (an InfrastructureError's carries the component's last output). */
