@@ -198,7 +198,7 @@ export function instanceStory(records: readonly HistoryRecord[], ctx: CheckConte
       `The ${g.subscribers} subscriber${g.subscribers === 1 ? '' : 's'} on ${g.from} failed over to ${g.to} in ` +
         `${g.p95Ms} ms (p95; p50 ${g.p50Ms} ms, max ${g.maxMs} ms); ` +
         (g.missed > 0
-          ? `${g.missed} acknowledged events they missed were never replayed.`
+          ? `${g.missed} acknowledged events they should have had never reached them.`
           : 'nothing they had to receive was lost.'),
     );
   }
@@ -209,7 +209,7 @@ export function instanceStory(records: readonly HistoryRecord[], ctx: CheckConte
       `${a.moves} reconnects of ${a.movedSubs.length} subscribers moved to another instance that was not stopped ` +
         `(round robin)` +
         (missed > 0
-          ? `; those subscribers missed ${missed} acknowledged events that were never replayed.`
+          ? `; those subscribers never got ${missed} acknowledged events they should have had.`
           : '.'),
     );
   }

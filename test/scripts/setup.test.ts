@@ -37,7 +37,9 @@ describe('setup decision logic', () => {
     const user = clusterToolsPlan({ have: { ...all, 'redis-server': false }, isRoot: false, hasApt: true });
     expect(user.install).toEqual([]);
     expect(user.missing.map((t) => t.pkg)).toEqual(['redis-server']);
-    expect(clusterToolsPlan({ have: { ...all, nft: false }, isRoot: true, hasApt: false }).missing).toHaveLength(1);
+    expect(
+      clusterToolsPlan({ have: { ...all, nft: false }, isRoot: true, hasApt: false }).missing,
+    ).toHaveLength(1);
   });
 
   it('compares versions numerically; Node 20.19 is the floor (require() of the ESM package)', () => {
