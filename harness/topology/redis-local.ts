@@ -41,15 +41,18 @@ export interface LocalRedis {
   stop(): Promise<void>;
 }
 
-/** The redis-server binary: SSE_CHAOS_REDIS, then PATH, then /usr/bin/redis-server; undefined when absent. */
-export function locateRedisServer(env = process.env): string | undefined {
-  const candidates = [env.SSE_CHAOS_REDIS, ...onPath('redis-server', env.PATH), '/usr/bin/redis-server'];
+/** The redis-server binary: SSE_CHAOS_REDIS, then PATH, then Debian's path; undefined when absent. */
+export function locateRedisServer(
+  env = process.env,
+  debianPath = '/usr/bin/redis-server',
+): string | undefined {
+  const candidates = [env.SSE_CHAOS_REDIS, ...onPath('redis-server', env.PATH), debianPath];
   return candidates.find((c): c is string => !!c && isExecutable(c));
 }
 
 /** Why the stack cannot start a Redis here (a skip reason), or undefined. */
-export function redisMissing(env = process.env): string | undefined {
-  return locateRedisServer(env)
+export function redisMissing(env = process.env, debianPath?: string): string | undefined {
+  return locateRedisServer(env, debianPath)
     ? undefined
     : 'redis-server (the shared log of several instances): apt-get install -y redis-server, or set SSE_CHAOS_REDIS';
 }
