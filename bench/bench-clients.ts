@@ -5,17 +5,22 @@
  * counting messages. Both connect with the same even ramp, so they meet the server at the same rate.
  */
 import { EventSource } from 'eventsource';
-import { createFleet, type Fleet } from '../harness/client/fleet.ts';
+import { createFleet, createStreamAgent, type Fleet } from '../harness/client/fleet.ts';
 import { createRunClock } from '../harness/history/clock.ts';
 import { History } from '../harness/history/store.ts';
 
-export type ClientKind = 'ours' | 'eventsource';
+/**
+ * `ours`: the harness fleet as runs use it (plain http: streams on the socket path); `ours-undici`:
+ * the same fleet with every stream sent through an undici Agent, the transport it used before the
+ * socket path, measured in the same run to show what the socket path changed.
+ */
+export type ClientKind = 'ours' | 'ours-undici' | 'eventsource';
 
 export interface ClientSpec {
   kind: ClientKind;
   count: number;
-  /** Stream URL, without topics. */
-  url: string;
+  /** Stream URL, without topics; a list when the stack runs several toxiproxy processes (client i uses i mod n). */
+  url: string | string[];
   /** Topics to subscribe to (`?topics=`, the reference server's convention); empty: none. */
   topics: string[];
   rampMs: number;
@@ -51,11 +56,12 @@ export interface Clients {
 }
 
 export function clientsFor(spec: ClientSpec): Clients {
-  return spec.kind === 'ours' ? ourClients(spec) : eventsourceClients(spec);
+  return spec.kind === 'eventsource' ? eventsourceClients(spec) : ourClients(spec);
 }
 
 function ourClients(c: ClientSpec): Clients {
   let fleet: Fleet | undefined;
+  const agent = c.kind === 'ours-undici' ? createStreamAgent() : undefined;
   return {
     start() {
       fleet = createFleet({
@@ -68,6 +74,7 @@ function ourClients(c: ClientSpec): Clients {
         heartbeatMs: c.heartbeatMs,
         stallMultiple: c.stallMultiple ?? 10,
         seed: 1,
+        ...(agent ? { dispatcher: agent } : {}),
       });
       void fleet.start();
     },
@@ -75,6 +82,7 @@ function ourClients(c: ClientSpec): Clients {
     events: () => fleet?.counters.events ?? 0,
     stop: async () => {
       await fleet?.stop();
+      await agent?.destroy();
     },
   };
 }
@@ -84,10 +92,11 @@ function eventsourceClients(c: ClientSpec): Clients {
   let open = 0;
   let events = 0;
   let timer: NodeJS.Timeout | undefined;
-  const url =
+  const urls = (typeof c.url === 'string' ? [c.url] : c.url).map((u) =>
     c.topics.length === 0
-      ? c.url
-      : `${c.url}${c.url.includes('?') ? '&' : '?'}topics=${encodeURIComponent(c.topics.join(','))}`;
+      ? u
+      : `${u}${u.includes('?') ? '&' : '?'}topics=${encodeURIComponent(c.topics.join(','))}`,
+  );
   return {
     start() {
       // The same even ramp as the fleet's, so both meet the server at the same connect rate.
@@ -98,7 +107,7 @@ function eventsourceClients(c: ClientSpec): Clients {
             ? c.count
             : Math.min(c.count, Math.floor(((performance.now() - t0) / c.rampMs) * c.count) + 1);
         while (sources.length < due) {
-          const es = new EventSource(url);
+          const es = new EventSource(urls[sources.length % urls.length]!);
           es.onopen = () => open++;
           // A named event type (the hold server's `tick`) and unnamed ones both count.
           es.onmessage = () => events++;

@@ -9,10 +9,11 @@ import { fileURLToPath } from 'node:url';
 import type { Topology } from '../harness/topology/index.ts';
 import type { ChildMessage, FleetChildConfig, MemorySample } from './fleet-child.ts';
 import { nextMessage, stopForked } from './child-ipc.ts';
+import { maxStreamsFor } from '../harness/run/fd-preflight.ts';
 import { raiseFdLimit } from './fd-limit.ts';
 import { treeRss } from './proc-stats.ts';
 import type { BenchContext, BenchRow, Benchmark } from './result.ts';
-import { publish, sleep, startBenchStack } from './stack.ts';
+import { publish, sleep, startBenchStack, streamUrls } from './stack.ts';
 import { referenceServerArgs, startServerChild } from './child-process.ts';
 import { round } from './stats.ts';
 
@@ -97,12 +98,20 @@ async function runSide(
   }
 }
 
-/** Streams the stack can carry under an fd limit: toxiproxy holds 4 fds per stream (edge in/out, origin in/out). */
-export function stackCapacity(fdSoft: number): number {
-  return Math.max(100, Math.floor((fdSoft - 1_500) / 4 / 100) * 100);
+/**
+ * Streams the stack can carry under an fd limit, laid out per process (several toxiproxy-server
+ * processes and nginx workers): the target, one process with 1 fd per stream, is what binds; the
+ * client child holds 1 per stream too.
+ */
+export function stackCapacity(fdLimit: number): number {
+  return Math.max(100, Math.floor(maxStreamsFor(fdLimit - 1_000, 'local') / 100) * 100);
 }
 
-function childConfig(kind: FleetChildConfig['kind'], count: number, url: string): FleetChildConfig {
+function childConfig(
+  kind: FleetChildConfig['kind'],
+  count: number,
+  url: FleetChildConfig['url'],
+): FleetChildConfig {
   return {
     kind,
     count,
@@ -127,7 +136,7 @@ async function throughStack(
     const topology = await startBenchStack(count, HEARTBEAT_MS);
     try {
       sides.push(
-        await runSide(topology.urls.publish, childConfig(kind, count, topology.urls.stream), ctx, () =>
+        await runSide(topology.urls.publish, childConfig(kind, count, streamUrls(topology)), ctx, () =>
           stackRss(topology),
         ),
       );
@@ -228,8 +237,7 @@ export const fleetBench: Benchmark = async (ctx: BenchContext) => {
       ctx.quick
         ? `fleet: --quick runs ${stackCount} through the stack; the 10,000 goal is judged by the full run`
         : `fleet: through the stack ${sOurs.connected.toLocaleString('en')}/${stackCount.toLocaleString('en')} held (goal 10,000): ` +
-            `the hard fd limit is ${fd.limit?.hard} (cannot be raised here) and the single toxiproxy-server holds 4 fds per stream ` +
-            `(edge in/out + origin in/out), so it caps the stack at ~${capacity.toLocaleString('en')} streams; nginx (1 worker, 2 fds/stream) would cap at ~${Math.floor(fdSoft / 2).toLocaleString('en')}`,
+            `the stack was laid out for ${stackCount.toLocaleString('en')} streams under the fd limit ${fd.limit?.hard} (toxiproxy processes and nginx workers per process); see details.stack`,
     );
   }
   const rows: BenchRow[] = [

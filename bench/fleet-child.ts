@@ -17,8 +17,8 @@ export type { MemorySample } from './bench-clients.ts';
 export interface FleetChildConfig {
   kind: ClientKind;
   count: number;
-  /** Stream URL (through edge), without topics. */
-  url: string;
+  /** Stream URL(s) through edge (one per toxiproxy process), without topics. */
+  url: string | string[];
   topic: string;
   events: number;
   rampMs: number;

@@ -122,6 +122,31 @@ async function holdSide(
   }
 }
 
+/** Our fleet on the socket path against the same fleet through undici (info rows). */
+function transportRows(socket: HoldSide, undici: HoldSide): BenchRow[] {
+  const n = socket.count.toLocaleString('en');
+  return [
+    {
+      benchmark: 'hold',
+      metric: `${n} held: CPU per delivered event, socket path vs the same fleet over undici`,
+      ours: socket.cpuUsPerEvent,
+      baseline: undici.cpuUsPerEvent,
+      ratio: round(socket.cpuUsPerEvent / undici.cpuUsPerEvent),
+      goal: '(info: < 1x is the cut)',
+      unit: 'µs',
+    },
+    {
+      benchmark: 'hold',
+      metric: `${n} held: RSS per connection, socket path vs the same fleet over undici`,
+      ours: socket.rssPerConnKiB,
+      baseline: undici.rssPerConnKiB,
+      ratio: round(socket.rssPerConnKiB / undici.rssPerConnKiB),
+      goal: '(info)',
+      unit: 'KiB',
+    },
+  ];
+}
+
 /** holdSide, or the reason it failed (a side that cannot hold N is a result, not a crash). */
 async function tryHoldSide(
   kind: HoldChildConfig['kind'],
@@ -216,6 +241,12 @@ export const holdBench: Benchmark = async (ctx: BenchContext) => {
           `hold ${s.kind} ${count}: not held (fewest open ${s.connectedMin}/${count}, ${s.delivered}/${s.expected} events)`,
         );
     if (judged) {
+      // The transport before the socket path, in the same run: what reading into one shared buffer changed.
+      const undici = await tryHoldSide('ours-undici', count, holdMs, ctx, notes);
+      if (undici) {
+        all.push(undici);
+        rows.push(...transportRows(ours, undici));
+      }
       const mem = ours.rssPerConnKiB / es.rssPerConnKiB;
       const cpu = ours.cpuUsPerEvent / es.cpuUsPerEvent;
       if (mem > HOLD_GOAL_RATIO)

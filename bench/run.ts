@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: runs the six benchmarks, prints one table (ours, baseline, ratio, goal, met?) and
+ * `npm run bench`: runs the seven benchmarks, prints one table (ours, baseline, ratio, goal, met?) and
  * the machine, and writes bench/results/<date>.json and bench/results/latest.md.
  *
  *   tsx bench/run.ts [--only NAME]... [--quick] [--no-write]
@@ -17,6 +17,7 @@ import { describeMachine, machineInfo } from './machine.ts';
 import { parserBench } from './parser-bench.ts';
 import { precisionBench } from './precision-bench.ts';
 import type { BenchResult, Benchmark } from './result.ts';
+import { stackBench } from './stack-bench.ts';
 import { suiteBench } from './suite-bench.ts';
 import { markdownTable, textTable } from './table.ts';
 
@@ -26,6 +27,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   hold: holdBench,
   fanout: fanoutBench,
   precision: precisionBench,
+  stack: stackBench,
   suite: suiteBench,
 };
 

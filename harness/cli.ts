@@ -16,6 +16,7 @@ import { linkLatest, timestampDir } from './run/out-dir.ts';
 import { createProgress } from './run/progress.ts';
 import type { Scenario } from './run/scenario.ts';
 import { runSuite, toolVersion } from './run/suite.ts';
+import { checkRunId, parseShard, runShard } from './run/shard-run.ts';
 import { InfrastructureError, TopologyConfigError } from './topology/errors.ts';
 import { PROXY_KINDS, parseProxyKind, type ProxyKind } from './topology/proxy-kind.ts';
 import { isProxyProfile, listProxyProfiles, unknownProfile } from './topology/proxy-profiles.ts';
@@ -43,6 +44,8 @@ interface RunFlags {
   slo: Record<string, number>;
   config?: string;
   runtime?: string;
+  shard?: string;
+  runId?: string;
 }
 
 const collect = (value: string, prev: string[]) => [...prev, value];
@@ -215,6 +218,10 @@ async function runCommand(flags: RunFlags): Promise<number> {
   // The proxy's own syntax check on the user's configs: a bad one is exit 2, quoting the proxy.
   for (const cfg of Object.values(userConfigs)) await validateUserConfig(cfg);
   const outDir = resolve(flags.out ?? config?.out ?? timestampDir());
+  const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
+  if (flags.runId !== undefined && !shard)
+    throw new ScenarioConfigError('--run-id is for sharded runs: give --shard i/n too');
+  const runId = shard ? checkRunId(flags.runId) : undefined;
   await mkdir(outDir, { recursive: true });
 
   const abort = new AbortController();
@@ -230,20 +237,37 @@ async function runCommand(flags: RunFlags): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Asked for containers: the run brings the engine when none answers, and stops what it started.
+  const engine = choice === 'containers' ? await containersEngine() : undefined;
   const progress = createProgress();
+  const common = {
+    ...(profile ? { profile } : {}),
+    ...(target ? { target } : {}),
+    ...(runtime && runtime !== 'auto' ? { runtime } : {}),
+    seed: flags.seed ?? config?.seed ?? 1,
+    configSlos: config?.slos ?? {},
+    cliSlos: flags.slo,
+    signal: abort.signal,
+  };
   try {
-    const outcome = await runSuite(scenarios, {
-      ...(profile ? { profile } : {}),
-      proxies,
-      userConfigs,
-      ...(target ? { target } : {}),
-      ...(runtime && runtime !== 'auto' ? { runtime } : {}),
-      seed: flags.seed ?? config?.seed ?? 1,
-      configSlos: config?.slos ?? {},
-      cliSlos: flags.slo,
-      signal: abort.signal,
-      onProgress: progress,
-    });
+    if (shard && runId) {
+      const outcome = await runShard(scenarios, {
+        ...common,
+        shard,
+        runId,
+        out: outDir,
+        onPhase: (phase) => progress({ type: 'phase', name: `shard ${shard.index}/${shard.of}`, phase }),
+      });
+      progress.close();
+      for (const s of outcome.skipped) writeOut(`${s.name}: skipped, ${s.reason}`);
+      writeOut(
+        `\nshard ${shard.index}/${shard.of} of run ${runId}: recorded ${outcome.written.length} scenario(s) in ${outDir}\n` +
+          `judge the run with: sse-chaos merge <every shard's folder> --out DIR`,
+      );
+      if (outcome.interrupted) return EXIT.interrupted;
+      return outcome.infrastructureError ? EXIT.infrastructure : EXIT.ok;
+    }
+    const outcome = await runSuite(scenarios, { ...common, proxies, userConfigs, onProgress: progress });
     progress.close();
     await writeFile(join(outDir, 'results.json'), `${JSON.stringify(outcome.results, null, 2)}\n`);
     try {
@@ -293,8 +317,24 @@ async function runCommand(flags: RunFlags): Promise<number> {
     return s.unexpected ? EXIT.unexpected : EXIT.ok;
   } finally {
     progress.close();
+    await engine?.stop().catch((err: Error) => process.stderr.write(`sse-chaos: ${err.message}\n`));
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/** testcontainers first (its install command beats starting an engine), then the run's engine. */
+async function containersEngine(): Promise<{ stop(): Promise<void> } | undefined> {
+  const { loadTestcontainers } = await import('./topology/containers/testcontainers-env.ts');
+  await loadTestcontainers();
+  const { engineForRun } = await import('./topology/containers/run-engine.ts');
+  try {
+    return await engineForRun((line) => process.stderr.write(`sse-chaos: ${line}\n`));
+  } catch (err) {
+    throw new InfrastructureError(
+      'docker',
+      `the containers runtime needs an engine: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -365,6 +405,37 @@ async function compareCommand(leftPath: string, rightPaths: string[]): Promise<n
   return disagreements.length ? EXIT.unexpected : EXIT.ok;
 }
 
+async function mergeCommand(
+  dirs: string[],
+  flags: { out?: string; config?: string; slo: Record<string, number> },
+): Promise<number> {
+  const config = await loadConfig(flags.config);
+  const { mergeShards } = await import('./run/merge.ts');
+  const known = new Map([...allScenarios, ...(config?.scenarios ?? [])].map((s) => [s.name, s]));
+  const outcome = await mergeShards(dirs, { scenarios: known, cliSlos: flags.slo });
+  const outDir = resolve(flags.out ?? timestampDir());
+  await mkdir(outDir, { recursive: true });
+  const { writeReports } = await import('../reports/write.ts');
+  await writeReports(outcome.results, outDir);
+  const s = outcome.results.summary;
+  writeOut(
+    `merged ${dirs.length} folder(s): ${s.asExpected}/${s.total} scenarios as expected` +
+      (s.unexpected ? `, ${s.unexpected} NOT as expected` : '') +
+      (s.errors ? `, ${s.errors} infrastructure error(s)` : ''),
+  );
+  for (const r of outcome.results.scenarios.filter((x) => !x.asExpected)) {
+    writeOut(`\n${r.name}: ${r.verdict}`);
+    if (r.error) writeOut(indent(r.error, '  '));
+    for (const slo of r.slos.filter((x) => !x.pass))
+      writeOut(
+        `  ${slo.name}: measured ${slo.measured ?? 'n/a'}${slo.unit} ${slo.comparator} ${slo.threshold}${slo.unit} VIOLATED`,
+      );
+  }
+  writeOut(`\nReport: ${join(outDir, 'report.html')}`);
+  if (outcome.infrastructureError || s.errors) return EXIT.infrastructure;
+  return s.unexpected ? EXIT.unexpected : EXIT.ok;
+}
+
 async function reportCommand(resultsPath: string, flags: { out?: string }): Promise<number> {
   const { reportCommand: render } = await import('../reports/cli-report.ts');
   let paths: ReportPaths;
@@ -381,7 +452,9 @@ async function reportCommand(resultsPath: string, flags: { out?: string }): Prom
 
 export function buildProgram(setCode: (code: number) => void): Command {
   const program = new Command('sse-chaos')
-    .description('Chaos-test Server-Sent Events behind real nginx and toxiproxy, judged against SLOs.')
+    .description(
+      'Chaos-test Server-Sent Events behind real nginx, HAProxy or Caddy and toxiproxy, judged against SLOs.',
+    )
     .version(toolVersion())
     .exitOverride()
     .enablePositionalOptions()
@@ -421,6 +494,15 @@ export function buildProgram(setCode: (code: number) => void): Command {
       )
       .addOption(
         new Option('--runtime <runtime>', 'where the stack runs').choices(['local', 'containers', 'auto']),
+      )
+      .option(
+        '--shard <i/n>',
+        "run only this machine's share (0-based i of n) of a run spread over machines against a url target; " +
+          'writes the records for `sse-chaos merge` instead of a verdict',
+      )
+      .option(
+        '--run-id <id>',
+        'with --shard: the one id every shard of the run is given (e.g. the CI run id)',
       )
       .action(async (flags: RunFlags) => setCode(await runCommand(flags)));
   // `sse-chaos [flags]` and `sse-chaos run [flags]` are the same command.
@@ -498,6 +580,21 @@ export function buildProgram(setCode: (code: number) => void): Command {
         '(e.g. the local and the containers runtime); exits 1 on a disagreement',
     )
     .action(async (left: string, right: string[]) => setCode(await compareCommand(left, right)));
+  program
+    .command('merge <dirs...>')
+    .description(
+      'judge a run spread over machines: the folders its shards (--shard i/n) wrote become one verdict and ' +
+        'one report (results.json, report.html, junit.xml, summary.md)',
+    )
+    .option('--out <dir>', 'output folder (default reports/out/<timestamp>)')
+    .option(
+      '--config <file>',
+      'the project config, for its scenarios (default: ./sse-chaos.config.* when present)',
+    )
+    .option('--slo <name=threshold>', 'override an SLO threshold (repeatable)', parseSlo, {})
+    .action(async (dirs: string[], flags: { out?: string; config?: string; slo: Record<string, number> }) =>
+      setCode(await mergeCommand(dirs, flags)),
+    );
   program
     .command('report <results>')
     .description('re-render report.html, junit.xml and summary.md from a results.json')

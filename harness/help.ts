@@ -3,7 +3,11 @@
  * contract CI gates on, the environment variables, the config file and the target file format.
  */
 export const HELP_AFTER = `
-Commands: run (the default), install, init, report, zoo. \`sse-chaos <command> --help\` for each.
+Commands: run (the default), install, init, report, merge, zoo. \`sse-chaos <command> --help\` for each.
+
+A run spread over machines: on each, at about the same time, against one url target,
+  sse-chaos --scenario scale --target target.json --shard I/N --run-id ID --out shard-I
+then \`sse-chaos merge shard-0 ... shard-N-1 --out DIR\` judges them as one run (deploy/README.md).
 
 Exit codes:
   0    every scenario behaved as expected (install: everything is present)

@@ -14,7 +14,10 @@ if (!inputs.length) {
   process.stderr.write('usage: tsx scripts/margins.ts RESULTS.json|ZOO_DIR ...\n');
   process.exit(2);
 }
-const worst = new Map<string, { measured: number; threshold: number; comparator: string; where: string; runs: number }>();
+const worst = new Map<
+  string,
+  { measured: number; threshold: number; comparator: string; where: string; runs: number }
+>();
 for (const input of inputs) {
   const file = statSync(input).isDirectory()
     ? existsSync(join(input, 'reference', 'results.json'))
@@ -29,20 +32,34 @@ for (const input of inputs) {
       const prev = worst.get(key);
       // Closeness to the threshold: the larger measured for <=, the smaller for >=.
       const closer =
-        !prev ||
-        (slo.comparator === '>=' ? slo.measured < prev.measured : slo.measured > prev.measured);
+        !prev || (slo.comparator === '>=' ? slo.measured < prev.measured : slo.measured > prev.measured);
       const runs = (prev?.runs ?? 0) + 1;
-      if (closer) worst.set(key, { measured: slo.measured, threshold: slo.threshold, comparator: slo.comparator, where: s.name, runs });
+      if (closer)
+        worst.set(key, {
+          measured: slo.measured,
+          threshold: slo.threshold,
+          comparator: slo.comparator,
+          where: s.name,
+          runs,
+        });
       else worst.set(key, { ...prev!, runs });
     }
   }
 }
 const rows = [...worst.entries()].sort(([a], [b]) => a.localeCompare(b));
-process.stdout.write('| SLO | worst measured | threshold | headroom | where |\n| --- | --- | --- | --- | --- |\n');
+process.stdout.write(
+  '| SLO | worst measured | threshold | headroom | where |\n| --- | --- | --- | --- | --- |\n',
+);
 for (const [name, w] of rows) {
   const headroom =
     w.comparator === '>='
-      ? w.threshold === 0 ? 'n/a' : `${Math.round((w.measured / w.threshold) * 100) / 100}x threshold`
-      : w.measured === 0 ? 'never off zero' : `${Math.round((w.threshold / w.measured) * 100) / 100}x`;
-  process.stdout.write(`| ${name} | ${w.measured} | ${w.comparator} ${w.threshold} | ${headroom} | ${w.where} |\n`);
+      ? w.threshold === 0
+        ? 'n/a'
+        : `${Math.round((w.measured / w.threshold) * 100) / 100}x threshold`
+      : w.measured === 0
+        ? 'never off zero'
+        : `${Math.round((w.threshold / w.measured) * 100) / 100}x`;
+  process.stdout.write(
+    `| ${name} | ${w.measured} | ${w.comparator} ${w.threshold} | ${headroom} | ${w.where} |\n`,
+  );
 }

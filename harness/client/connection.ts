@@ -1,6 +1,9 @@
 /**
- * One SSE connection over undici's low-level dispatch API (no EventSource, no stream objects: at
- * 10,000 connections every per-connection Readable and per-chunk promise counts).
+ * One SSE connection. Plain `http:` streams go over a TCP socket read into a buffer shared by the
+ * whole process and decoded in place (socket-hop.ts: at 10,000 connections the per-read Buffer,
+ * stream plumbing and HTTP parser of a general client are most of the fleet's CPU); `https:`, and any
+ * call that brings its own undici dispatcher, go over undici's low-level dispatch API (no
+ * EventSource, no stream objects). Both behave the same from here on.
  *
  * It applies the browser's response rules: 200 with `text/event-stream` streams; any other status
  * (204 included) or content type ends the connection with that reason, and the subscriber's profile
@@ -11,11 +14,21 @@
  * compressing proxy or app is part of what is under test (it buffers events until its window fills),
  * and a client that refused compression would hide it.
  */
-import type { Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Transform } from 'node:stream';
 import { constants as zc, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { UPSTREAM_HEADER } from '../history/upstream-header.ts';
+import {
+  ABANDONED,
+  GOT_BYTES,
+  REFUSED,
+  SocketHop,
+  STREAMING,
+  WAITING,
+  type HopController,
+  type HopHost,
+} from './socket-hop.ts';
 import { newTraceparent } from './traceparent.ts';
 
 /** How a connection ended, as the client saw it (maps 1:1 onto the `close` record). */
@@ -57,7 +70,11 @@ export interface ConnectionOptions {
   url: string;
   /** Sent as Last-Event-ID when non-empty. */
   lastEventId: string;
-  dispatcher: Dispatcher;
+  /**
+   * An undici dispatcher to send the request through. Without one, `http:` streams use the socket
+   * path (socket-hop.ts) and `https:` a process-wide undici Agent.
+   */
+  dispatcher?: Dispatcher;
   /** The clock for headersMs/ttfbMs (the run clock's now()). */
   now: () => number;
   /** Redirect hops followed before failing with a network error (fetch uses 20). */
@@ -138,7 +155,21 @@ export function openConnection(opts: ConnectionOptions, events: ConnectionEvents
 
 const CLOSED_BY_CLIENT = 'sse-chaos: connection closed by the client';
 
-class SseConnection implements Connection {
+/** The Agent for `https:` streams when the caller brought no dispatcher (made on first use). */
+let sharedAgent: Agent | undefined;
+function defaultDispatcher(): Agent {
+  sharedAgent ??= new Agent({
+    connections: null,
+    pipelining: 0,
+    keepAliveTimeout: 4_000,
+    bodyTimeout: 0,
+    headersTimeout: 0,
+    connectTimeout: 10_000,
+  });
+  return sharedAgent;
+}
+
+class SseConnection implements Connection, HopHost {
   readonly traceparent: string;
   private readonly opts: ConnectionOptions;
   private readonly events: ConnectionEvents;
@@ -147,7 +178,7 @@ class SseConnection implements Connection {
   private readonly headers: Record<string, string>;
   ended = false;
   /** The current hop's controller, while its request is in flight. */
-  controller: Dispatcher.DispatchController | null = null;
+  controller: HopController | null = null;
   /** Decodes a compressed body (Content-Encoding), made only when the server compresses. */
   decoder: Transform | null = null;
   private redirects = 0;
@@ -204,8 +235,16 @@ class SseConnection implements Connection {
   }
 
   dispatch(url: URL, href: string): void {
+    if (url.protocol === 'http:' && this.opts.dispatcher === undefined) {
+      try {
+        new SocketHop(this, url, href, this.headers);
+      } catch (err) {
+        this.end({ reason: 'error', detail: errorDetail(err as Error) });
+      }
+      return;
+    }
     try {
-      this.opts.dispatcher.dispatch(
+      (this.opts.dispatcher ?? defaultDispatcher()).dispatch(
         {
           origin: url.origin,
           path: url.pathname + url.search,
@@ -223,7 +262,11 @@ class SseConnection implements Connection {
   }
 
   /** A hop's response headers arrived; returns true when its body streams (false: ended or redirected). */
-  response(hop: Hop, status: number, resHeaders: IncomingHttpHeaders): boolean {
+  response(
+    hop: { state: number; readonly href: string },
+    status: number,
+    resHeaders: IncomingHttpHeaders,
+  ): boolean {
     const href = hop.href;
     const location = header(resHeaders, 'location');
     if (REDIRECT.has(status) && location !== '') {
@@ -289,7 +332,8 @@ class SseConnection implements Connection {
   }
 
   data(chunk: Uint8Array): void {
-    if (this.decoder) this.decoder.write(chunk);
+    // zlib works on its input later: a view into the socket path's shared read buffer must be copied.
+    if (this.decoder) this.decoder.write(Buffer.from(chunk));
     else this.deliver(chunk);
   }
 
@@ -321,18 +365,11 @@ function decoderFor(encoding: string): Transform | undefined {
   }
 }
 
-/** Hop states: a redirect leaves a hop behind, and its late callbacks then mean nothing. */
-const WAITING = 0;
-const STREAMING = 1;
-const GOT_BYTES = 2;
-const ABANDONED = 3;
-const REFUSED = 4;
-
 /** The undici handler of one request (one hop: the first URL, or one redirect target). */
 class Hop implements Dispatcher.DispatchHandler {
   private readonly conn: SseConnection;
   readonly href: string;
-  private mine: Dispatcher.DispatchController | null = null;
+  private mine: HopController | null = null;
   state = WAITING;
 
   constructor(conn: SseConnection, href: string) {

@@ -9,7 +9,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { RunClock } from '../history/clock.ts';
 import type { ClientProfileName } from '../history/records.ts';
-import type { History } from '../history/store.ts';
+import type { HistorySink } from '../history/sink.ts';
 import { childSeed } from './random.ts';
 import type { BackoffPolicy, RetryClamp } from './reconnect-policy.ts';
 import {
@@ -23,19 +23,22 @@ import { createWatchdog } from './watchdog.ts';
 
 export interface FleetOptions {
   size: number;
-  /** Stream URL of the main lane (through toxiproxy `edge`). */
-  url: string;
-  /** Stream URL of the second lane (through `edge-b`); required when laneBFraction > 0. */
-  urlB?: string;
-  /** The first ceil(laneBFraction * size) subscribers use edge-b (deterministic, default 0). */
+  /**
+   * Stream URL of the main lane (through toxiproxy `edge`); a list when the stack runs several
+   * toxiproxy processes: subscriber i uses entry i mod length.
+   */
+  url: string | readonly string[];
+  /** Stream URL(s) of the second lane (through `edge-b`); required when laneBFraction > 0. */
+  urlB?: string | readonly string[];
+  /** The first ceil(laneBFraction * fleetSize) subscribers use edge-b (deterministic, default 0). */
   laneBFraction?: number;
   /** Connects are spread evenly over this many ms (default 0: all at once). */
   rampMs?: number;
   /** Fraction of browser-profile subscribers, interleaved evenly; the rest use backoff (default 1). */
   browserFraction?: number;
-  /** Topics per subscriber: a list for everyone, or a function of the subscriber index. */
+  /** Topics per subscriber: a list for everyone, or a function of the subscriber's index in the whole fleet. */
   topics?: string[] | ((sub: number) => string[]);
-  history: History;
+  history: HistorySink;
   clock: RunClock;
   /** Seed for every subscriber's jitter (each gets its own derived stream). Default: random. */
   seed?: number;
@@ -49,12 +52,21 @@ export interface FleetOptions {
   retryClamp?: Partial<RetryClamp>;
   maxLineBytes?: number;
   maxEventBytes?: number;
-  /** Bring your own dispatcher (the fleet then does not close it). */
+  /**
+   * Send every stream through this undici dispatcher (the fleet then does not close it). Default:
+   * none, and `http:` streams take the socket path (connection.ts), which is what holds thousands.
+   */
   dispatcher?: Dispatcher;
   /** How the fleet's own agent reaches https stream URLs (trusted certificate, HTTP/2). */
   transport?: StreamTransport;
   /** First subscriber id (default 0), so several fleets can share a history. */
   firstSub?: number;
+  /**
+   * The whole fleet's size when this fleet is a slice of it (subscribers firstSub .. firstSub + size - 1;
+   * default: size). Lanes, profiles, topics, URLs and jitter seeds follow the subscriber's index in the
+   * whole fleet, so a fleet split over processes or machines behaves subscriber for subscriber like one.
+   */
+  fleetSize?: number;
   /** The run nonce: payloads of other runs are recorded as foreign (see history/payload.ts). */
   run?: string;
 }
@@ -69,7 +81,7 @@ export interface Fleet {
   readonly subscribers: readonly Subscriber[];
   /** Starts the ramp; resolves once every subscriber has been started. */
   start(): Promise<void>;
-  /** Stops every subscriber (records `unsubscribe`) and closes the fleet's dispatcher. */
+  /** Stops every subscriber (records `unsubscribe`) and closes its connection. */
   stop(): Promise<void>;
 }
 
@@ -121,34 +133,47 @@ export function createFleet(o: FleetOptions): Fleet {
     throw new RangeError(`fleet size must be an integer >= 0, got ${o.size}`);
   const laneB = o.laneBFraction ?? 0;
   if (laneB < 0 || laneB > 1) throw new RangeError(`laneBFraction must be in [0, 1], got ${laneB}`);
-  if (laneB > 0 && !o.urlB) throw new Error('laneBFraction > 0 needs urlB (the edge-b stream URL)');
   const browserFraction = o.browserFraction ?? 1;
   if (browserFraction < 0 || browserFraction > 1) {
     throw new RangeError(`browserFraction must be in [0, 1], got ${browserFraction}`);
   }
   const rampMs = o.rampMs ?? 0;
   const seed = o.seed ?? Math.floor(Math.random() * 2 ** 32);
-  const ownAgent = o.dispatcher === undefined;
-  const dispatcher = o.dispatcher ?? createStreamAgent(o.transport);
+  // https streams (TLS, HTTP/2) go through an agent that trusts the run's certificate; http: streams
+  // take the socket path and need none.
+  const ownAgent = o.dispatcher === undefined && o.transport !== undefined;
+  const dispatcher = o.dispatcher ?? (o.transport ? createStreamAgent(o.transport) : undefined);
   const stallAfterMs = o.stallAfterMs ?? (o.heartbeatMs ?? 0) * (o.stallMultiple ?? 3);
   const watchdog = createWatchdog(Math.min(1000, Math.max(50, stallAfterMs / 4)));
   const counters: FleetCounters = { ...newCounters(), started: 0 };
   const firstSub = o.firstSub ?? 0;
+  const fleetSize = o.fleetSize ?? o.size;
+  if (!Number.isInteger(fleetSize) || fleetSize < firstSub + o.size)
+    throw new RangeError(
+      `fleetSize must be an integer >= firstSub + size (${firstSub + o.size}), got ${fleetSize}`,
+    );
+  const urls = typeof o.url === 'string' ? [o.url] : o.url;
+  const urlsB = o.urlB === undefined ? [] : typeof o.urlB === 'string' ? [o.urlB] : o.urlB;
+  if (urls.length === 0) throw new Error('the fleet needs at least one stream URL');
+  if (laneB > 0 && urlsB.length === 0)
+    throw new Error('laneBFraction > 0 needs urlB (the edge-b stream URL)');
 
   const subscribers: Subscriber[] = [];
   for (let i = 0; i < o.size; i++) {
-    const lane = laneOf(i, o.size, laneB);
-    const topics = typeof o.topics === 'function' ? o.topics(i) : (o.topics ?? []);
+    const g = firstSub + i; // index in the whole fleet
+    const lane = laneOf(g, fleetSize, laneB);
+    const topics = typeof o.topics === 'function' ? o.topics(g) : (o.topics ?? []);
+    const lanes = lane === 'edge-b' ? urlsB : urls;
     const opts: SubscriberOptions = {
-      sub: firstSub + i,
-      url: lane === 'edge-b' ? o.urlB! : o.url,
-      profile: profileOf(i, browserFraction),
+      sub: g,
+      url: lanes[g % lanes.length]!,
+      profile: profileOf(g, browserFraction),
       topics,
       lane,
       history: o.history,
       clock: o.clock,
-      dispatcher,
-      seed: childSeed(seed, i), // its generator is made on first backoff, not up front
+      ...(dispatcher ? { dispatcher } : {}),
+      seed: childSeed(seed, g), // its generator is made on first backoff, not up front
       defaultRetryMs: o.defaultRetryMs,
       backoff: o.backoff,
       retryClamp: o.retryClamp,
@@ -199,7 +224,7 @@ export function createFleet(o: FleetOptions): Fleet {
     }
     resolveRamp();
     await Promise.all(subscribers.map((s) => (s.state === 'idle' ? undefined : s.stop())));
-    if (ownAgent) await dispatcher.destroy();
+    if (ownAgent) await dispatcher?.destroy();
   }
 
   return { counters, subscribers, start, stop };

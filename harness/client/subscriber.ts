@@ -13,7 +13,7 @@
 import type { Dispatcher } from 'undici';
 import { decodePayload } from '../history/payload.ts';
 import type { ClientProfileName, Millis } from '../history/records.ts';
-import type { History } from '../history/store.ts';
+import type { HistorySink } from '../history/sink.ts';
 import type { RunClock } from '../history/clock.ts';
 import {
   openConnection,
@@ -60,9 +60,10 @@ export interface SubscriberOptions {
   profile: ClientProfileName;
   topics?: string[];
   lane?: 'edge' | 'edge-b';
-  history: History;
+  history: HistorySink;
   clock: RunClock;
-  dispatcher: Dispatcher;
+  /** An undici dispatcher for the requests; default: the socket path for `http:` (connection.ts). */
+  dispatcher?: Dispatcher;
   /** Jitter source; inject a seeded one for reproducible delays. Default Math.random. */
   random?: Random;
   /** The id to resume from on the first connect. */
@@ -153,9 +154,9 @@ class ReconnectingSubscriber implements Subscriber, ParserHandlers, ConnectionEv
   private url: string;
   private readonly topics: string[] | undefined;
   private readonly lane: 'edge' | 'edge-b';
-  private readonly history: History;
+  private readonly history: HistorySink;
   private readonly clock: RunClock;
-  private readonly dispatcher: Dispatcher;
+  private readonly dispatcher: Dispatcher | undefined;
   private readonly watchdog: Watchdog;
   private readonly counters: SubscriberCounters;
   private readonly backoff: BackoffPolicy;
@@ -369,7 +370,7 @@ class ReconnectingSubscriber implements Subscriber, ParserHandlers, ConnectionEv
       {
         url: this.url,
         lastEventId,
-        dispatcher: this.dispatcher,
+        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
         now: this.clock.now,
         maxRedirects: this.maxRedirects,
         headers: this.headers,

@@ -14,7 +14,27 @@ export interface RunClock {
 }
 
 export function createRunClock(): RunClock {
-  const origin = performance.now();
+  return runClockAt(performance.now());
+}
+
+/**
+ * The run's origin as an absolute time (ms since the epoch, sub-millisecond): what another process
+ * on this machine needs to record on the same clock (`clockFromAbsolute`).
+ */
+export function absoluteOrigin(clock: RunClock): number {
+  return performance.timeOrigin + clock.origin;
+}
+
+/**
+ * A run clock in this process whose times are another process's run times: both processes'
+ * `performance.timeOrigin + performance.now()` read one machine's clock, so records of a fleet
+ * split over processes compare directly (the runner measures what error remains: fleet-pool.ts).
+ */
+export function clockFromAbsolute(absolute: number): RunClock {
+  return runClockAt(absolute - performance.timeOrigin);
+}
+
+function runClockAt(origin: number): RunClock {
   return {
     origin,
     now: () => performance.now() - origin,

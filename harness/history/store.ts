@@ -8,6 +8,7 @@
  * kind is rare and kept as the object it was appended as.
  */
 import type { HistoryKind, HistoryRecord, Millis, RecordOf } from './records.ts';
+import { appendHot, type HistorySink } from './sink.ts';
 
 const TAG_OBJECT = 0;
 const TAG_EVENT = 1;
@@ -58,7 +59,7 @@ class Interner {
 
 export type EventRecord = RecordOf<'event'>;
 
-export class History {
+export class History implements HistorySink {
   /** A history holding `records` in order (tests, imports). */
   static from(records: Iterable<HistoryRecord>): History {
     const h = new History();
@@ -102,25 +103,10 @@ export class History {
   }
 
   append(record: HistoryRecord): void {
-    if (record.kind === 'event') {
-      this.appendEvent(
-        record.t,
-        record.sub,
-        record.id,
-        record.type,
-        record.bytes,
-        record.seq,
-        record.topic,
-        record.publishedAt,
-        record.payload,
-      );
-    } else if (record.kind === 'heartbeat') {
-      this.appendHeartbeat(record.t, record.sub);
-    } else {
-      this.push(TAG_OBJECT, this.objects.length);
-      this.objects.push(record);
-      this.bump(record.kind);
-    }
+    if (appendHot(this, record)) return;
+    this.push(TAG_OBJECT, this.objects.length);
+    this.objects.push(record);
+    this.bump(record.kind);
   }
 
   /** The hot path for the fleet: an event without building a record object. */

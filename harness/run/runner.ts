@@ -11,6 +11,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Tracer } from '@opentelemetry/api';
 import { startNemesis, type Nemesis } from '../faults/nemesis.ts';
@@ -31,9 +32,24 @@ import type { ComponentVersions, RuntimeName, Topology } from '../topology/topol
 import { startWorkload, type Workload, type WorkloadStats } from '../workload/publisher.ts';
 import { ScenarioConfigError } from './config-error.ts';
 import { DrainTracker } from './drain.ts';
-import { fdLimitProblem, readHardFdLimit } from './fd-preflight.ts';
+import {
+  fdLimitProblem,
+  planLayout,
+  readHardFdLimit,
+  SINGLE_LAYOUT,
+  type ProcessLayout,
+} from './fd-preflight.ts';
 import { startFleetFor, type BrowserCost, type FleetProgress, type RunningFleet } from './fleet-setup.ts';
-import { judge, skippedResult } from './judge.ts';
+import {
+  fleetSpecFor,
+  shardNonce,
+  shardRange,
+  startSlicedFleet,
+  type Shard,
+  type SlicedFleet,
+} from './fleet-slices.ts';
+import { layoutNote, sizedProfileParams } from './layout.ts';
+import { judge, skippedResult, type RunRecord } from './judge.ts';
 import { startLoopLag, type LoopLag } from './loop-lag.ts';
 import { planScenario, type PlanOptions, type RunPlan } from './plan.ts';
 import { publisherFor } from './publish-client.ts';
@@ -46,6 +62,26 @@ export interface RunScenarioOptions extends PlanOptions {
   /** A phase began; `live` reads the fleet's totals (connected, events; real browsers apart) while it runs. */
   onPhase?(phase: string, live?: () => FleetProgress): void;
   tracer?: Tracer;
+  /**
+   * Run only this machine's share of a fleet spread over machines (`--shard i/n`): its slice of the
+   * subscribers and every n-th publish slot, against a target they all share. `runId` is then the one
+   * id all shards were given: the run's nonce derives from it, so every shard's events are the run's.
+   */
+  shard?: Shard & { runId: string };
+}
+
+/** What carrying out a plan left behind: the judge's input, and what the caller may keep of it. */
+export interface Recorded {
+  /** The judge's input but the records, which are `history` (materialize them only to judge). */
+  run: Omit<RunRecord, 'records'>;
+  history: History;
+  /** The run's nonce (every payload carries it). */
+  nonce: string;
+  /** What the run decided in words (process layout, clock agreement), for the report. */
+  notes: string[];
+  versions?: ComponentVersions;
+  interrupted: boolean;
+  infrastructure: boolean;
 }
 
 export interface ScenarioOutcome {
@@ -79,19 +115,59 @@ export async function runScenario(s: Scenario, opts: RunScenarioOptions = {}): P
   return runPlan(plan, opts);
 }
 
-/** Carries out a plan: the whole lifecycle of one run. */
+/** Carries out a plan and judges it: the whole lifecycle of one run. */
 export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Promise<ScenarioOutcome> {
+  // Resolved once here: the stack and the preflight use the runtime this run will have.
+  const runtime = opts.runtime ?? (await resolveRuntime(parseRuntimeChoice(process.env.SSE_CHAOS_RUNTIME)));
+  const localOnlyWhy =
+    runtime === 'containers'
+      ? (localOnly(plan.proxy, plan.userConfig !== undefined) ?? localOnlyTarget(plan.target, plan.netns))
+      : undefined;
+  if (localOnlyWhy) {
+    const skip = { needs: ['local-runtime'], reason: `needs the local runtime: ${localOnlyWhy}` };
+    return { result: skippedResult({ ...plan, skip }), interrupted: false, infrastructure: false };
+  }
+  // What only this machine can tell: a missing tool or kernel feature is a skip, never an error.
+  const absent = await machineLacks(plan.probes);
+  if (absent) {
+    const skip = { needs: [absent.need], reason: `needs ${absent.reason}` };
+    return { result: skippedResult({ ...plan, skip }), interrupted: false, infrastructure: false };
+  }
+  const r = await recordPlan(plan, { ...opts, runtime });
+  const result = judge(r.notes.length ? { ...plan, notes: [...plan.notes, ...r.notes] } : plan, {
+    ...r.run,
+    records: Array.from(r.history),
+  });
+  return {
+    result,
+    versions: r.versions,
+    interrupted: r.interrupted,
+    infrastructure: r.infrastructure,
+  };
+}
+
+/** Carries out a plan (lifecycle only) and hands back what it recorded, unjudged. */
+export async function recordPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Promise<Recorded> {
   const started = performance.now();
   const clock = createRunClock();
   const history = new History();
   const record = (r: HistoryRecord) => history.append(r);
-  const run = newRunNonce(() => randomInt(0, 2 ** 32) / 2 ** 32);
+  const shard = opts.shard;
+  const run = shard
+    ? shardNonce(shard.runId, plan.scenario.name)
+    : newRunNonce(() => randomInt(0, 2 ** 32) / 2 ** 32);
+  // This machine's subscribers: its shard's slice, or the whole fleet.
+  const fleetCount = shard ? shardRange(plan.fleet.count, shard).count : plan.fleet.count;
   let live: (() => FleetProgress) | undefined;
   const phase = (p: string) => opts.onPhase?.(p, live);
   const signal = opts.signal;
 
   let topology: Topology | undefined;
-  let fleet: RunningFleet | undefined;
+  let fleet: Pick<RunningFleet, 'waitConnected' | 'stop'> | undefined;
+  let sliced: SlicedFleet | undefined;
+  let single: RunningFleet | undefined;
+  let layout: ProcessLayout = SINGLE_LAYOUT;
+  const runNotes: string[] = [];
   let workload: Workload | undefined;
   let nemesis: Nemesis | undefined;
   let stats: WorkloadStats = { published: 0, acknowledged: 0, failed: 0 };
@@ -112,45 +188,38 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
   try {
     // Resolved once here: the preflight judges the limits of the runtime the stack will use.
     const runtime = opts.runtime ?? (await resolveRuntime(parseRuntimeChoice(process.env.SSE_CHAOS_RUNTIME)));
-    const fdProblem = fdLimitProblem(plan.scenario.name, plan.fleet.count, await readHardFdLimit(), runtime);
+    // The open-file limit binds per process: lay the stack out for the fleet, then check what cannot split.
+    const hardLimit = await readHardFdLimit();
+    layout = planLayout(fleetCount, hardLimit, runtime, availableParallelism());
+    const fdProblem = fdLimitProblem(plan.scenario.name, fleetCount, hardLimit, runtime, layout);
     if (fdProblem) throw new InfrastructureError('fd-limit', fdProblem);
+    // Real browsers, and the run's own TLS certificate, live in this process beside one fleet: a fleet
+    // split over processes has neither.
+    const onlyHere = [
+      ...(plan.fleet.chromium.count > 0 ? ['real browsers (fleet.profiles.chromium)'] : []),
+      ...(plan.transport.tls ? ["TLS with the run's certificate (topology.tls)"] : []),
+    ];
+    if ((layout.fleet > 1 || shard) && onlyHere.length)
+      throw new ScenarioConfigError(
+        `${plan.scenario.name}: ${onlyHere.join(' and ')} need the fleet in one process, ` +
+          `but this fleet of ${plan.fleet.count} needs ${shard ? 'a shard' : `${layout.fleet} fleet processes`}; ` +
+          'drop them or make the fleet smaller',
+      );
+    const note = layoutNote(layout, fleetCount);
+    if (note) runNotes.push(note);
     checkInterrupt();
-
-    const localOnlyWhy =
-      runtime === 'containers'
-        ? (localOnly(plan.proxy, plan.userConfig !== undefined) ?? localOnlyTarget(plan.target, plan.netns))
-        : undefined;
-    if (localOnlyWhy) {
-      return {
-        result: skippedResult({
-          ...plan,
-          skip: { needs: ['local-runtime'], reason: `needs the local runtime: ${localOnlyWhy}` },
-        }),
-        interrupted: false,
-        infrastructure: false,
-      };
-    }
-
-    // What only this machine can tell: a missing tool or kernel feature is a skip, never an error.
-    const absent = await machineLacks(plan.probes);
-    if (absent) {
-      return {
-        result: skippedResult({ ...plan, skip: { needs: [absent.need], reason: `needs ${absent.reason}` } }),
-        interrupted: false,
-        infrastructure: false,
-      };
-    }
 
     phase('starting stack');
     topology = await startTopology({
       profile: plan.profile,
-      profileParams: plan.profileParams,
+      profileParams: sizedProfileParams(plan.profileParams, layout, fleetCount),
       target: plan.target,
       proxy: plan.proxy,
       ...(plan.userConfig ? { userConfig: plan.userConfig } : {}),
       runtime,
       ...(plan.transport.tls ? { tls: { http2: plan.transport.http2 } } : {}),
       ...(plan.netns ? { netns: true } : {}),
+      ...(layout.toxiproxy > 1 ? { toxiproxyProcesses: layout.toxiproxy } : {}),
       ...(signal ? { signal } : {}),
     });
     checkInterrupt();
@@ -166,9 +235,20 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     }
 
     phase('fleet ramp');
-    fleet = await startFleetFor(plan.fleet, topo, history, clock, { seed: opts.seed ?? 1, run });
-    const running = fleet;
-    live = () => running.progress();
+    if (layout.fleet > 1 || shard) {
+      const spec = fleetSpecFor(plan.fleet, topo.urls, {
+        seed: opts.seed ?? 1,
+        run,
+        ...(shard ? { shard } : {}),
+      });
+      const slices = await startSlicedFleet(spec, layout.fleet, history, clock);
+      fleet = sliced = slices;
+      live = () => ({ subscribers: slices.size, ...slices.counters });
+    } else {
+      const running = await startFleetFor(plan.fleet, topo, history, clock, { seed: opts.seed ?? 1, run });
+      fleet = single = running;
+      live = () => running.progress();
+    }
     await sleep(plan.settleMs, signal);
     // Bounded: behind a buffering proxy streams do not open until data flows, and that is the finding.
     // Real browsers open their contexts one after another: they get longer.
@@ -181,7 +261,7 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     const tracer = opts.tracer;
     nemesis = startNemesis(plan.faults, {
       topology: topo,
-      api: toxiproxyApi(topo.urls.toxiproxyApi),
+      api: toxiproxyApi(topo.urls.toxiproxyApis ?? topo.urls.toxiproxyApi),
       record,
       now: clock.now,
       origin,
@@ -203,6 +283,7 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
       publish: publisherFor(plan.target, topo.urls.publishAll ?? [topo.urls.publish]),
       record,
       now: clock.now,
+      ...(shard ? { slots: { index: shard.index, of: shard.of } } : {}),
     });
     const stopOnAbort = () => {
       workload?.stop();
@@ -230,9 +311,11 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
 
     phase('teardown');
     harnessLag = lag.stop();
-    browsers = fleet.browserCost();
+    browsers = single?.browserCost();
     await fleet.stop();
     fleet = undefined;
+    const lost = sliced?.problem();
+    if (lost) throw new InfrastructureError('fleet', lost);
     // A proxy may learn of a client's close only from a failed write, i.e. a heartbeat or two later
     // (Caddy: measured up to ~5 heartbeats): give the target's gauge that long to settle.
     const settleMs = Math.max(3000, 6 * plan.declarations.heartbeatMs);
@@ -249,7 +332,7 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     workload?.stop();
     await nemesis?.stop().catch(() => {});
     harnessLag ??= lag?.stop();
-    browsers ??= fleet?.browserCost();
+    browsers ??= single?.browserCost();
     await fleet?.stop().catch(() => {});
     if (topology) {
       const l = await topology.logs().catch(() => undefined);
@@ -261,8 +344,8 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
   if (process.env.SSE_CHAOS_HISTORY_DIR)
     await dumpHistory(process.env.SSE_CHAOS_HISTORY_DIR, plan.scenario.name, history);
 
-  const result = judge(plan, {
-    records: Array.from(history),
+  if (sliced) runNotes.push(...sliced.notes());
+  const runRecord: Omit<RunRecord, 'records'> = {
     stats,
     metrics,
     durationMs: performance.now() - started,
@@ -271,9 +354,12 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
     ...(logs ? { logs } : {}),
     ...(browsers ? { browsers } : {}),
     ...(harnessLag ? { harnessLag } : {}),
-  });
+  };
   return {
-    result,
+    run: runRecord,
+    history,
+    nonce: run,
+    notes: runNotes,
     versions: topology?.versions,
     interrupted,
     infrastructure: infrastructure && !interrupted,

@@ -31,6 +31,11 @@ export interface StartTopologyOptions {
   tls?: { http2: boolean };
   /** Run the target in a network namespace of its own (faults below TCP; local runtime, root). */
   netns?: boolean;
+  /**
+   * toxiproxy-server processes for a large fleet (local runtime; default 1): each carries every leg
+   * for its share, and `urls.streams` / `urls.toxiproxyApis` list them.
+   */
+  toxiproxyProcesses?: number;
   signal?: AbortSignal;
 }
 
@@ -61,7 +66,10 @@ export async function startTopology(options: StartTopologyOptions): Promise<Topo
     const { startContainersTopology } = await import('./containers.ts');
     return startContainersTopology(start);
   }
-  return startLocalTopology(start);
+  return startLocalTopology({
+    ...start,
+    ...(options.toxiproxyProcesses ? { toxiproxyProcesses: options.toxiproxyProcesses } : {}),
+  });
 }
 
 /**

@@ -21,13 +21,18 @@ import { startLocalProxy } from './proxy-local.ts';
 import { locateProxy } from './proxy-syntax.ts';
 import type { UserProxyConfig } from './user-config.ts';
 import { Owner } from './owner.ts';
-import { PLACEHOLDER_UPSTREAM, createLeg, setLegUpstream } from './proxies.ts';
+import { PLACEHOLDER_UPSTREAM } from './proxies.ts';
 import { instanceCount, instanceLeg, usesRedis } from './instances.ts';
 import { createNetns, type LocalNetns } from './netns.ts';
 import { startLocalRedis, type LocalRedis } from './redis-local.ts';
 import { clusterControl, instanceControl, startLocalInstances } from './target-instances.ts';
 import { startLocalTarget, type LocalTargetOptions } from './target-local.ts';
-import { startLocalToxiproxy } from './toxiproxy-local.ts';
+import {
+  createLegOnShards,
+  setLegUpstreamOnShards,
+  shardsOutput,
+  startToxiproxyShards,
+} from './toxiproxy-shards.ts';
 import { targetEndpoints, type TargetSpec } from './target.ts';
 
 export interface StartOptions {
@@ -42,6 +47,8 @@ export interface StartOptions {
   userConfig?: UserProxyConfig;
   /** Run the target in a network namespace of its own (faults below TCP; needs root). */
   netns?: boolean;
+  /** toxiproxy-server processes, each with every leg for its share of the fleet (default 1). */
+  toxiproxyProcesses?: number;
   signal?: AbortSignal;
 }
 
@@ -75,23 +82,36 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
       throw new TopologyConfigError(
         "a target in a network namespace cannot reach the stack's Redis (on the host's loopback): use a memory or file log",
       );
+    const toxiproxyProcesses = options.toxiproxyProcesses ?? 1;
+    // Each instance's leg address names its instance to the checks, and the redis leg is one: both
+    // need every leg on one toxiproxy, which a fleet large enough to shard it does not have.
+    if (toxiproxyProcesses > 1 && (count > 1 || redisWanted))
+      throw new TopologyConfigError(
+        `a fleet that needs ${toxiproxyProcesses} toxiproxy processes runs against one instance with a memory or file log; ` +
+          'make the fleet smaller for several instances or a Redis log',
+      );
     const legNames = Array.from({ length: count }, (_, i) => instanceLeg(i, count));
 
     // The target (often the slowest: a Node process compiling TypeScript) boots while the rest of
     // the path comes up; the origin legs point at a placeholder until the targets' ports are known.
     const toxiP = (async () => {
       const bin = await locateToxiproxy();
-      const toxi = await startLocalToxiproxy(bin.path, signal);
-      owner.own(() => toxi.process.stop(1_000).then(() => {}));
-      return { ...toxi, version: bin.version };
+      const shards = await startToxiproxyShards(
+        bin.path,
+        toxiproxyProcesses,
+        (stop) => owner.own(stop),
+        signal,
+      );
+      return { shards, version: bin.version };
     })();
     const infra = (async () => {
-      const toxi = await toxiP;
+      const { shards, version } = await toxiP;
+      // One origin leg per instance; with one instance, one per shard (the shards' own origin legs).
       const originLegs = await Promise.all(
-        legNames.map((leg) => createLeg(toxi.client, leg, '127.0.0.1:0', PLACEHOLDER_UPSTREAM)),
+        legNames.map((leg) => createLegOnShards(shards, leg, PLACEHOLDER_UPSTREAM)),
       );
       checkAbort();
-      const upstreams = originLegs.map((l) => l.listen);
+      const upstreams = originLegs.map((legs) => legs[0]!.listen);
       const common = {
         profile,
         params: profileParams,
@@ -107,20 +127,21 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
               ...common,
               ...user,
               ...(options.tls ? { tls: options.tls } : {}),
+              moreUpstreams: originLegs[0]!.slice(1).map((l) => l.listen),
             })
           : await startLocalProxy({ kind, binary: proxyBinary, ...common, ...user });
       owner.own(proxy.stop);
       checkAbort();
-      const [edge, edgeB] = await Promise.all([
-        createLeg(toxi.client, 'edge', '127.0.0.1:0', proxy.address),
-        createLeg(toxi.client, 'edge-b', '127.0.0.1:0', proxy.address),
+      const [edges, edgesB] = await Promise.all([
+        createLegOnShards(shards, 'edge', proxy.address),
+        createLegOnShards(shards, 'edge-b', proxy.address),
       ]);
-      return { toxi, proxy, edge, edgeB, upstreams };
+      return { shards, version, proxy, edges, edgesB, upstreams };
     })();
     // The shared log: redis-server behind its own leg, so partitions and latency to Redis are leg faults.
     const redisP = redisWanted
       ? (async () => {
-          const [toxi, redis] = await Promise.all([
+          const [{ shards }, redis] = await Promise.all([
             toxiP,
             startLocalRedis({
               persistence:
@@ -133,8 +154,8 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
               return r;
             }),
           ]);
-          const leg = await createLeg(toxi.client, 'redis', '127.0.0.1:0', redis.control.address);
-          return { redis, leg };
+          const [leg] = await createLegOnShards(shards, 'redis', redis.control.address);
+          return { redis, leg: leg! };
         })()
       : undefined;
     const netnsP: Promise<LocalNetns> | undefined = options.netns
@@ -176,7 +197,7 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
     ]);
     for (const r of [infraResult, targetResult, versionResult, redisResult, netnsResult])
       if (r.status === 'rejected') throw r.reason;
-    const { toxi, proxy, edge, edgeB, upstreams } = (
+    const { shards, version, proxy, edges, edgesB, upstreams } = (
       infraResult as PromiseFulfilledResult<Awaited<typeof infra>>
     ).value;
     const targets = (targetResult as PromiseFulfilledResult<Awaited<typeof targetStart>>).value;
@@ -184,7 +205,7 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
     const redis = redisP ? (redisResult as PromiseFulfilledResult<Awaited<typeof redisP>>).value : undefined;
     const netns = netnsP ? (netnsResult as PromiseFulfilledResult<LocalNetns>).value : undefined;
     checkAbort();
-    await Promise.all(targets.map((t, i) => setLegUpstream(toxi.client, legNames[i]!, t.address)));
+    await Promise.all(targets.map((t, i) => setLegUpstreamOnShards(shards, legNames[i]!, t.address)));
     const tgt = targets[0]!;
     const instances =
       count > 1 ? targets.map((t, i) => instanceControl(t, legNames[i]!, upstreams[i]!)) : undefined;
@@ -194,12 +215,14 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
     const certificate =
       'certificate' in proxy && typeof proxy.certificate === 'string' ? proxy.certificate : undefined;
     const scheme = certificate !== undefined ? 'https' : 'http';
+    const streams = edges.map((l) => `${scheme}://${l.listen}${ends.streamPath}`);
+    const streamsB = edgesB.map((l) => `${scheme}://${l.listen}${ends.streamPath}`);
     const topology: Topology = {
       runtime: 'local',
       ...(certificate !== undefined && options.tls ? { tls: { certificate, http2: options.tls.http2 } } : {}),
       urls: {
-        stream: `${scheme}://${edge.listen}${ends.streamPath}`,
-        streamB: `${scheme}://${edgeB.listen}${ends.streamPath}`,
+        stream: streams[0]!,
+        streamB: streamsB[0]!,
         publish: new URL(ends.publish.url ?? ends.publish.path ?? '/', tgt.baseUrl).toString(),
         ...(count > 1
           ? {
@@ -211,12 +234,13 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
         metrics: `${tgt.baseUrl}${ends.metricsPath}`,
         targetDirect: tgt.baseUrl,
         nginxDirect: `${scheme}://${proxy.address}`,
-        toxiproxyApi: toxi.api,
+        toxiproxyApi: shards[0]!.api,
+        ...(shards.length > 1 ? { toxiproxyApis: shards.map((s) => s.api), streams, streamsB } : {}),
       },
       versions: {
         nginx: kind === 'nginx' ? proxyVer : 'not used',
         ...(kind === 'nginx' ? {} : { proxy: `${kind} ${proxyVer}` }),
-        toxiproxy: toxi.version,
+        toxiproxy: version,
         node: process.version,
         runtime: 'local',
         ...(redis ? { redis: redis.redis.control.version } : {}),
@@ -227,7 +251,7 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
       ...(netns ? { netns: netns.control } : {}),
       logs: async () => ({
         proxyError: await proxy.control.errorLog(),
-        toxiproxy: toxi.process.output(),
+        toxiproxy: shardsOutput(shards),
         target: targetControl.logs() + (redis ? `\n--- redis ---\n${redis.redis.control.logs()}` : ''),
       }),
       processes: () => {
@@ -237,7 +261,7 @@ export async function startLocalTopology(options: StartOptions): Promise<Topolog
         });
         const redisPid = redis?.redis.pid();
         return [
-          { component: 'toxiproxy', pid: toxi.process.pid },
+          ...shards.map((s) => ({ component: 'toxiproxy', pid: s.process.pid })),
           { component: kind, pid: proxy.pid },
           ...targetPids,
           ...(redisPid === undefined ? [] : [{ component: 'redis', pid: redisPid }]),

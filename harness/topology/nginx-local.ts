@@ -31,6 +31,8 @@ export interface LocalNginxOptions {
   tls?: { http2: boolean };
   /** The user's own nginx config, run as profile `user`. */
   userConfig?: UserProxyConfig;
+  /** The origin legs of further toxiproxy processes (round-robin with `upstream`). */
+  moreUpstreams?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -56,7 +58,7 @@ function configTest(binary: string, prefix: string, conf: string): Promise<strin
 }
 
 export async function startLocalNginx(options: LocalNginxOptions): Promise<LocalNginx> {
-  const { binary, upstream, signal } = options;
+  const { binary, upstream, moreUpstreams, signal } = options;
   const prefix = await mkdtemp(join(tmpdir(), 'sse-chaos-nginx-'));
   guardDir(prefix);
   // Workers may run as another user when we are root: they need to traverse the prefix.
@@ -94,6 +96,7 @@ export async function startLocalNginx(options: LocalNginxOptions): Promise<Local
           upstream,
           ...(options.upstreams ? { upstreams: options.upstreams } : {}),
           admin: '',
+          ...(moreUpstreams?.length ? { moreUpstreams } : {}),
           pidPath: join(prefix, 'nginx.pid'),
           errorLog: errorLogPath,
           accessLog: join(prefix, 'logs', 'access.log'),

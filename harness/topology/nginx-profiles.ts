@@ -23,6 +23,12 @@ export interface ProfileParams {
   readTimeoutMs?: number;
   /** worker_connections (default 1024; `low-worker-connections`: 16; each proxied stream costs 2). */
   workerConnections?: number;
+  /**
+   * worker_processes (default 1). A worker holds 2 descriptors per stream and the open-file limit binds
+   * per process, so a large fleet needs several; with more than one, the listener gets `reuseport` so
+   * the kernel spreads connections evenly over them.
+   */
+  workerProcesses?: number;
   /** worker_shutdown_timeout for `worker-shutdown-timeout` (ms, default 1000). */
   workerShutdownTimeoutMs?: number;
   /** Concurrent connections per client address for `limit-conn` (default 8). */
@@ -57,6 +63,8 @@ export interface Placement {
    * One (or none) renders exactly the single-server config.
    */
   upstreams?: readonly string[];
+  /** More upstream servers (round-robin with `upstream`): the origin legs of further toxiproxy processes. */
+  moreUpstreams?: readonly string[];
   pidPath: string;
   errorLog: string;
   /** A path, or `off`. */
@@ -108,6 +116,7 @@ const DEFAULTS: Required<ProfileParams> = {
   heartbeatMs: 1000,
   readTimeoutMs: 0, // 0 = derived per profile
   workerConnections: 1024,
+  workerProcesses: 1,
   workerShutdownTimeoutMs: 1000,
   limitConn: 8,
   cacheLockTimeoutMs: 5000,
@@ -341,7 +350,8 @@ function clusterOf(placement: Placement): readonly string[] {
  */
 function upstreamServers(placement: Placement): string[] {
   const cluster = clusterOf(placement);
-  if (cluster.length === 0) return [`server ${placement.upstream};`];
+  if (cluster.length === 0)
+    return [placement.upstream, ...(placement.moreUpstreams ?? [])].map((u) => `server ${u};`);
   return cluster.map((u) => `server ${u} max_fails=0;`);
 }
 
@@ -457,11 +467,12 @@ export function renderNginxConfig(profile: string, options: RenderOptions): stri
     errorLog: placement.errorLog,
     accessLog: placement.accessLog,
     tempDir: placement.tempDir,
-    listen: placement.listen,
+    listen: params.workerProcesses > 1 ? `${placement.listen} reuseport` : placement.listen,
     listenOptions: tls.listenOptions,
     tlsDirectives: indent(tls.directives, 8),
     upstream: placement.upstream,
     upstreamServers: indent(upstreamServers(placement), 8),
+    workerProcesses: String(params.workerProcesses),
     mainDirectives: (d.main ?? []).join('\n'),
     workerConnections: String(d.workerConnections),
     httpDirectives: indent([...(d.http ?? []), ...sse.http], 4),

@@ -29,6 +29,16 @@ export interface StackUrls {
   nginxDirect: string;
   /** toxiproxy's HTTP API; each leg is the proxy of the same name (`edge`, `edge-b`, `origin`). */
   toxiproxyApi: string;
+  /**
+   * Set when the stack runs several toxiproxy-server processes (the open-file limit binds per
+   * process): every one's API, each holding every leg for its share of the fleet (the first is
+   * `toxiproxyApi`). A fault on a leg acts on all of them.
+   */
+  toxiproxyApis?: string[];
+  /** With several toxiproxy processes: the stream URL through each one's `edge` (the first is `stream`). */
+  streams?: string[];
+  /** With several toxiproxy processes: the stream URL through each one's `edge-b` (the first is `streamB`). */
+  streamsB?: string[];
 }
 
 export interface ComponentVersions {

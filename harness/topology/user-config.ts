@@ -46,6 +46,8 @@ export interface UserPlacement {
   errorLog: string;
   accessLog: string;
   tempDir: string;
+  /** nginx profiles only: the origin legs of further toxiproxy processes, beside `upstream`. */
+  moreUpstreams?: readonly string[];
   /** nginx profiles only: clients speak TLS (HTTP/2 when `http2`) with this certificate and key. */
   tls?: { certPath: string; keyPath: string; http2: boolean };
 }

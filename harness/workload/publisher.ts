@@ -40,6 +40,12 @@ export interface WorkloadOptions {
   requestTimeoutMs?: number;
   /** Publishes later than this behind their due time are skipped rather than sent late. */
   maxLagMs?: number;
+  /**
+   * Publish only slots `index`, `index + of`, `index + 2 of`, ... of the schedule (default: all). The
+   * shards of a run spread over machines share one schedule this way: every seq is published once,
+   * by one shard, and the target sees the scenario's rate.
+   */
+  slots?: { index: number; of: number };
 }
 
 export interface WorkloadStats {
@@ -62,6 +68,10 @@ export function startWorkload(opts: WorkloadOptions): Workload {
   const maxLagMs = opts.maxLagMs ?? 1000;
   const loops = Math.max(1, Math.floor(opts.publishers ?? 1));
   const offsets = publishOffsets(opts.durationMs, opts.ratePerSec, opts.pauses);
+  const first = opts.slots?.index ?? 0;
+  const stride = opts.slots?.of ?? 1;
+  if (!Number.isInteger(stride) || stride < 1 || !Number.isInteger(first) || first < 0 || first >= stride)
+    throw new RangeError(`slots: expected 0 <= index < of, got ${first} of ${stride}`);
 
   async function publishSlot(i: number, due: number): Promise<void> {
     const seq = i + 1;
@@ -94,7 +104,7 @@ export function startWorkload(opts: WorkloadOptions): Workload {
   }
 
   async function loop(k: number, start: number): Promise<void> {
-    for (let i = k; i < offsets.length && !abort.signal.aborted; i += loops) {
+    for (let i = first + k * stride; i < offsets.length && !abort.signal.aborted; i += loops * stride) {
       const due = start + offsets[i]!;
       const wait = due - opts.now();
       if (wait > 0) await delay(wait, abort.signal);

@@ -38,7 +38,8 @@ const ALLOWED: Record<string, string[]> = {
   'harness/workload': ['harness/history'],
   'harness/faults': ['harness/history', 'harness/topology'],
   'harness/checks': ['harness/history', 'harness/results'],
-  'harness/slo': ['harness/checks', 'harness/results', 'harness/history'],
+  // slo reads what a proxy config says (topology/proxy-facts.ts, pure) to name the user's line.
+  'harness/slo': ['harness/checks', 'harness/results', 'harness/history', 'harness/topology'],
   'harness/run': [...PARTS, 'harness/checks', 'harness/slo', 'scenarios'],
   'harness/zoo': [...PARTS, 'harness/checks', 'harness/slo', 'harness/run', 'scenarios'],
   'harness/install': [...PARTS, 'harness/run'],

@@ -3,13 +3,12 @@
  * errors, 0 when every verdict is as expected, 1 when a scenario that should pass runs against a
  * broken nginx profile, with the diagnosis on stdout.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBin } from './run-bin.ts';
 
-const bin = new URL('../../bin/sse-chaos.mjs', import.meta.url).pathname;
 let out: string;
 
 beforeAll(async () => {
@@ -19,28 +18,7 @@ afterAll(async () => {
   await rm(out, { recursive: true, force: true });
 });
 
-function run(
-  args: string[],
-  timeoutMs = 60_000,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, CI: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(`sse-chaos ${args.join(' ')} did not exit within ${timeoutMs} ms\n${stdout}\n${stderr}`),
-      );
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[], timeoutMs?: number) => runBin(args, timeoutMs);
 
 describe('sse-chaos usage errors exit 2', () => {
   it('an unknown flag', async () => {

@@ -3,13 +3,12 @@
  * user's own nginx, HAProxy and Caddy configs (a broken one is exit 2 quoting the proxy at the
  * user's line, before anything starts), and a diagnosis that points at the user's own directive.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBin, type BinRun } from './run-bin.ts';
 
-const bin = new URL('../../bin/sse-chaos.mjs', import.meta.url).pathname;
 const fixtures = new URL('../topology/fixtures/user-configs/', import.meta.url).pathname;
 let out: string;
 
@@ -20,30 +19,8 @@ afterAll(async () => {
   await rm(out, { recursive: true, force: true });
 });
 
-function run(
-  args: string[],
-  timeoutMs = 90_000,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, CI: '1', SSE_CHAOS_RUNTIME: 'local' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(`sse-chaos ${args.join(' ')} did not exit within ${timeoutMs} ms\n${stdout}\n${stderr}`),
-      );
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[], timeoutMs = 90_000): Promise<BinRun> =>
+  runBin(args, timeoutMs, { SSE_CHAOS_RUNTIME: 'local' });
 
 describe('bad proxy input exits 2 before anything starts', () => {
   it('an unknown proxy', async () => {

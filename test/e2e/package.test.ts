@@ -235,9 +235,13 @@ export default defineConfig({
         cwd: cjs(),
       },
     );
+    // Checked before anything starts (no engine, no scenario): the console names the fix.
     expect(r.code).toBe(3);
-    expect(r.stdout).toContain('containers: the containers runtime needs the testcontainers package');
-    expect(r.stdout).toContain('npm i -D testcontainers@^11.14.0');
+    expect(r.stderr).toContain(
+      'infrastructure error: containers: the containers runtime needs the testcontainers package',
+    );
+    expect(r.stderr).toContain('npm i -D testcontainers@^11.14.0');
+    expect(existsSync(join(cjs(), 'out-containers', 'results.json'))).toBe(false);
   }, 120_000);
 
   it('a scenario with real browsers, without playwright-core (an optional peer), names the install command (exit 3)', async () => {

@@ -117,4 +117,43 @@ describe('workload', () => {
     expect(stats.published).toBeLessThan(20);
     expect(records.at(-1)).toMatchObject({ kind: 'phase', phase: 'workload-end' });
   });
+  it('publishes only its slots of a shared schedule: shard 1 of 3 takes seqs 2, 5, 8', async () => {
+    const sent: { seq: number; topic: string }[] = [];
+    const records: HistoryRecord[] = [];
+    const t0 = performance.now();
+    const w = startWorkload({
+      ratePerSec: 50,
+      durationMs: 200,
+      payloadBytes: 0,
+      topics: ['a', 'b'],
+      slots: { index: 1, of: 3 },
+      publish: async (req) => {
+        const p = decodePayload(req.data)!;
+        sent.push({ seq: p.seq, topic: p.topic });
+        return `id-${p.seq}`;
+      },
+      record: (r) => records.push(r),
+      now: () => performance.now() - t0,
+    });
+    const stats = await w.done;
+    // The schedule has 10 slots (seq 1..10, topics alternating); every third from the second is ours.
+    expect(sent).toEqual([
+      { seq: 2, topic: 'b' },
+      { seq: 5, topic: 'a' },
+      { seq: 8, topic: 'b' },
+    ]);
+    expect(stats).toEqual({ published: 3, acknowledged: 3, failed: 0 });
+    expect(() =>
+      startWorkload({
+        ratePerSec: 1,
+        durationMs: 1,
+        payloadBytes: 0,
+        topics: ['a'],
+        slots: { index: 3, of: 3 },
+        publish: async () => 'x',
+        record: () => {},
+        now: () => 0,
+      }),
+    ).toThrow('slots: expected 0 <= index < of, got 3 of 3');
+  });
 });

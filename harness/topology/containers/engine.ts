@@ -18,6 +18,8 @@ export interface EngineRecord {
   socket?: string;
   startedAt: string;
   log: string;
+  /** The sse-chaos run that started it and stops it when it ends (absent: started by `--start-engine`, kept). */
+  owner?: number;
 }
 
 export interface StartEngineOptions {
@@ -42,6 +44,10 @@ export interface StartEngineResult {
 }
 
 const recordPath = (stateDir: string) => join(stateDir, 'dockerd.json');
+
+export function writeEngineRecord(stateDir: string, record: EngineRecord): void {
+  writeFileSync(recordPath(stateDir), `${JSON.stringify(record, null, 2)}\n`);
+}
 
 export function readEngineRecord(stateDir: string): EngineRecord | undefined {
   try {
@@ -117,7 +123,7 @@ export async function startEngine(options: StartEngineOptions): Promise<StartEng
     startedAt: new Date().toISOString(),
     log: logPath,
   };
-  writeFileSync(recordPath(options.stateDir), `${JSON.stringify(record, null, 2)}\n`);
+  writeEngineRecord(options.stateDir, record);
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   while (!(await pingEngine(endpoint, 1_000))) {
