@@ -464,7 +464,10 @@ export function buildProgram(setCode: (code: number) => void): Command {
     cmd
       .option('--list', 'list scenarios and the profiles of every proxy, then exit')
       .option('--scenario <name>', 'run this scenario (repeatable; default: the user suite)', collect, [])
-      .option('--suite <name>', 'run this suite: user (default), self-test, scale')
+      .option(
+        '--suite <name>',
+        'run this suite: user (default), self-test, browser, model-check, cluster, network, scale',
+      )
       .option('--profile <profile>', 'proxy profile for every scenario (overrides each scenario)')
       .option(
         '--proxy <proxy>',
@@ -508,7 +511,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
   program
     .command('zoo')
     .description(
-      'run the user suite against the reference server and every member of the defect zoo; exits 0 only when ' +
+      'run the user suite (and the cluster suite for the Redis members) against the reference server and every member of the defect zoo; exits 0 only when ' +
         'every defect is flagged by its named SLO (with its cause) and the reference server by nothing',
     )
     .option('--member <name>', 'only this member (repeatable)', collect, [])

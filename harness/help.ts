@@ -23,8 +23,9 @@ Environment:
                         uses containers when a Docker engine answers and testcontainers is installed
   SSE_CHAOS_CACHE_DIR   where \`install\` builds toxiproxy-server (default ~/.cache/sse-chaos,
                         ~/Library/Caches/sse-chaos on macOS); outside node_modules, survives npm ci
-  SSE_CHAOS_NGINX, SSE_CHAOS_HAPROXY, SSE_CHAOS_CADDY, SSE_CHAOS_TOXIPROXY, SSE_CHAOS_CHROMIUM
-                        use this binary instead of searching PATH and the cache
+  SSE_CHAOS_NGINX, SSE_CHAOS_HAPROXY, SSE_CHAOS_CADDY, SSE_CHAOS_TOXIPROXY, SSE_CHAOS_CHROMIUM,
+  SSE_CHAOS_REDIS       use this binary instead of searching PATH and the cache (redis-server: the
+                        cluster suite's shared log)
   CI                    plain progress lines instead of a live line
 
 Config: ./sse-chaos.config.ts (.mts, .cts, .js, .mjs, .cjs; or --config FILE), in any project type:
@@ -33,7 +34,8 @@ Config: ./sse-chaos.config.ts (.mts, .cts, .js, .mjs, .cjs; or --config FILE), i
 
 Targets (--target, or "target" in the config):
   zoo:NAME    a defect zoo member: the reference server with one real-world defect
-  FILE.json   your server, started by a command ({port} and env PORT carry the port chosen for it):
+  FILE.json   your server, started by a command ({port} and env PORT carry the port chosen for it,
+              {host} and env HOST the address to listen on):
     { "kind": "command", "command": ["node", "server.js", "--port", "{port}"], "readyPath": "/health",
       "streamPath": "/events",
       "publish": { "path": "/publish", "bodyTemplate": { "topic": "{{topic}}", "data": "{{data}}" },
@@ -49,6 +51,11 @@ Targets (--target, or "target" in the config):
   | { "from": "header", "name" } | { "from": "status" } (the id was ours).
   declares.heartbeatMs is required; what is not declared is not assumed, and scenarios that need it
   are skipped. \`sse-chaos init\` writes one for you.
+
+Suites beyond the default (--suite): cluster (two instances of the reference server or a zoo member
+  on a Redis log the stack starts; local runtime, redis-server), network (faults below TCP on a target
+  in its own network namespace; local runtime, root, iproute2 + nftables, netem where the kernel has
+  it). What a machine lacks is a skipped scenario with the reason, never an error.
 
 Proxies (--proxy nginx|haproxy|caddy, repeatable for a matrix; --list shows every profile):
   --nginx-config FILE, --haproxy-config FILE, --caddy-config FILE run your own config in place of the

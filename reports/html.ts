@@ -206,6 +206,7 @@ ${renderEvidence(s)}
 ${renderBrowserCost(s)}
 ${renderSlos(s)}
 ${renderDiagnoses(s)}
+${renderInstances(s)}
 ${renderModelCheck(s)}
 <h3>Fault timeline</h3>
 ${renderTimeline(s.faults, s.durationMs)}
@@ -225,6 +226,40 @@ function renderBrowserCost(s: ScenarioResult): string {
   const per = b.eventSources > 0 ? (b.peakPssBytes - b.idlePssBytes) / b.eventSources : 0;
   const cpu = b.wallMs > 0 ? (b.cpuMs / b.wallMs) * 100 : 0;
   return `<p class="meta browsers"><span>real browser <b>Chromium ${h(b.version)}</b></span><span><b>${h(b.eventSources)}</b> EventSources in <b>${h(b.contexts)}</b> contexts (${h(b.processes)} processes)</span><span>memory (PSS) <b>${h(mib(b.peakPssBytes))}</b> peak, idle browser ${h(mib(b.idlePssBytes))}, <b>${h((per / 2 ** 20).toFixed(1))} MiB</b> per EventSource</span><span>CPU <b>${h(cpu.toFixed(0))}%</b> of one core over ${h(formatDuration(b.wallMs))}</span>${s.harness ? `<span>harness event loop delay p99 <b>${h(s.harness.loopDelayP99Ms)} ms</b>, max ${h(s.harness.loopDelayMaxMs)} ms</span>` : ''}</p>`;
+}
+
+/** Several instances: which served whom, and how subscribers failed over when one stopped. */
+function renderInstances(s: ScenarioResult): string {
+  const r = s.instances;
+  if (!r) return '';
+  const rows = r.perInstance
+    .map(
+      (i) =>
+        `<tr><td><b>${h(i.name)}</b></td><td>${h(i.streams)}</td><td>${h(i.subscribers)}</td><td>${h(i.events.toLocaleString('en-US'))}</td></tr>`,
+    )
+    .join('\n');
+  const failovers = r.failovers
+    .map(
+      (f) =>
+        `<tr class="${f.missed > 0 ? 'unexpected' : ''}"><td>${h(f.from)} → ${h(f.to)}</td><td>${h(f.subscribers)}</td><td>${h(f.p50Ms)} ms</td><td>${h(f.p95Ms)} ms</td><td>${h(f.maxMs)} ms</td><td>${f.missed > 0 ? `<b>${h(f.missed)}</b>` : '0'}</td></tr>`,
+    )
+    .join('\n');
+  return `<h3>Instances</h3>
+<p class="muted">${h(r.story.join(' '))} Each stream's instance is the upstream the proxy named in its response.</p>
+<div class="table-wrap"><table class="instances">
+<thead><tr><th>Instance</th><th>Streams served</th><th>Subscribers served</th><th>Events delivered</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table></div>
+${
+  r.failovers.length
+    ? `<div class="table-wrap"><table class="failovers">
+<thead><tr><th>Failover</th><th>Subscribers</th><th>p50</th><th>p95</th><th>max</th><th>Missed, never replayed</th></tr></thead>
+<tbody>
+${failovers}
+</tbody></table></div>`
+    : ''
+}`;
 }
 
 /** The model check: each SLO judged on the browser model's records and on real Chromium's. */
@@ -403,6 +438,7 @@ function renderEnvironment(env: Environment): string {
     ['Runtime', env.runtime],
     ['nginx', env.nginx],
     ...(env.proxy ? ([['Proxy', env.proxy]] as [string, string][]) : []),
+    ...(env.redis ? ([['Redis', env.redis]] as [string, string][]) : []),
     ['Toxiproxy', env.toxiproxy],
     ['Node.js', env.node],
     ['OS', env.os],

@@ -59,6 +59,13 @@ export function renderMarkdown(results: Results): string {
     );
   }
 
+  const clustered = results.scenarios.filter((s) => s.instances);
+  if (clustered.length > 0) {
+    lines.push('', '### Instances (which served whom, failovers)', '');
+    for (const s of clustered)
+      lines.push(`- **${text(s.name)}**: ${text(oneLine(s.instances!.story.join(' ')))}`);
+  }
+
   const skipped = results.scenarios.filter((s) => s.verdict === 'skipped');
   if (skipped.length > 0) {
     lines.push('', '### Skipped (the target lacks what they need; not a pass, not a failure)', '');

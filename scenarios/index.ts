@@ -8,6 +8,10 @@
  *   intermediary) and expects its detector to fire. They
  *   prove the harness, not your server (they fail when anything else is also wrong); this repository
  *   runs them in CI.
+ * - `cluster`: two instances of the server behind the proxy on a shared Redis log (failover, a rolling
+ *   restart, Redis restarted and partitioned). Reference server and zoo members only (skipped otherwise).
+ * - `network`: faults below TCP on the link of a target in its own network namespace (packet loss, a rate
+ *   limit, netem where the kernel has it). Needs root; skipped with the reason otherwise.
  * - `scale`: 10,000 subscribers through the stack (minutes, most of the machine); by name only.
  */
 import type { Scenario } from '../harness/run/scenario.ts';
@@ -36,6 +40,14 @@ import h2ConnectionCut from './h2-connection-cut.ts';
 import gracefulShutdown from './graceful-shutdown.ts';
 import idleStretch from './idle-stretch.ts';
 import idleTimeout from './idle-timeout.ts';
+import instanceFailover from './instance-failover.ts';
+import netemDelay from './netem-delay.ts';
+import netemReorder from './netem-reorder.ts';
+import packetLoss2pct from './packet-loss-2pct.ts';
+import rateLimit from './rate-limit.ts';
+import redisPartition from './redis-partition.ts';
+import redisRestart from './redis-restart.ts';
+import rollingRestart from './rolling-restart.ts';
 import midFrameCut from './mid-frame-cut.ts';
 import { modelCheckVariant } from './model-check.ts';
 import nginxReload from './nginx-reload.ts';
@@ -87,6 +99,17 @@ export const selfTestSuite: readonly Scenario[] = [
 /** Scenarios of real browsers (Chromium) on the user's server: HTTP/2 over TLS. */
 export const browserSuite: readonly Scenario[] = [browserConnectionCapH2, h2ConnectionCut];
 
+/** Several instances of the server on a shared Redis log: failover, rolling restart, Redis faults. */
+export const clusterSuite: readonly Scenario[] = [
+  instanceFailover,
+  rollingRestart,
+  redisRestart,
+  redisPartition,
+];
+
+/** Faults below TCP (a network namespace around the target): packet loss, rate limits, netem. */
+export const networkSuite: readonly Scenario[] = [packetLoss2pct, rateLimit, netemDelay, netemReorder];
+
 /** The user suite again with real Chromium beside the modelled fleet: the model's verdicts must match. */
 export const modelCheckSuite: readonly Scenario[] = userSuite.map((s) => modelCheckVariant(s));
 
@@ -96,6 +119,8 @@ export const suites: Readonly<Record<string, readonly Scenario[]>> = {
   'self-test': selfTestSuite,
   browser: browserSuite,
   'model-check': modelCheckSuite,
+  cluster: clusterSuite,
+  network: networkSuite,
   scale: [scale],
 };
 
@@ -107,6 +132,8 @@ export const allScenarios: readonly Scenario[] = [
   ...selfTestSuite,
   ...browserSuite,
   ...modelCheckSuite,
+  ...clusterSuite,
+  ...networkSuite,
   scale,
 ];
 

@@ -13,3 +13,14 @@ export declare function depsOutOfSync(
   installed: { packages?: Record<string, LockEntry> } | undefined,
 ): string | undefined;
 export declare function npmPlan(state: { hasNodeModules: boolean; hasLock: boolean }): string[];
+export interface ClusterTool {
+  command: string;
+  pkg: string;
+  for: string;
+}
+export declare const CLUSTER_TOOLS: readonly ClusterTool[];
+export declare function clusterToolsPlan(state: {
+  have: Record<string, boolean>;
+  isRoot: boolean;
+  hasApt: boolean;
+}): { install: string[]; missing: ClusterTool[] };

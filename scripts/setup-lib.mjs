@@ -41,3 +41,32 @@ export function npmPlan({ hasNodeModules, hasLock }) {
     return hasLock ? ['ci', '--no-fund', '--no-audit'] : ['install', '--no-fund', '--no-audit'];
   return ['install', '--no-fund', '--no-audit'];
 }
+
+/**
+ * The tools of the cluster and network suites, by command, with the Debian package that provides it:
+ * redis-server (several instances on a shared Redis log), nft (packet loss below TCP) and ip / tc
+ * (network namespaces, veth pairs, qdiscs).
+ */
+export const CLUSTER_TOOLS = [
+  {
+    command: 'redis-server',
+    pkg: 'redis-server',
+    for: 'the cluster suite (a Redis log shared by instances)',
+  },
+  { command: 'nft', pkg: 'nftables', for: 'the network suite (packet loss)' },
+  { command: 'ip', pkg: 'iproute2', for: 'the network suite (namespaces, veth pairs)' },
+  { command: 'tc', pkg: 'iproute2', for: 'the network suite (rate limits, netem)' },
+];
+
+/**
+ * What to do about the cluster and network suites' tools: `install` (apt packages, root with apt
+ * only: CI on a fresh machine) and `missing` (tools left without, each with its package). Missing
+ * tools are not a setup failure: those suites report their scenarios as skipped with the reason.
+ */
+export function clusterToolsPlan({ have, isRoot, hasApt }) {
+  const absent = CLUSTER_TOOLS.filter((t) => !have[t.command]);
+  const pkgs = [...new Set(absent.map((t) => t.pkg))];
+  if (absent.length === 0) return { install: [], missing: [] };
+  if (isRoot && hasApt) return { install: pkgs, missing: [] };
+  return { install: [], missing: absent };
+}

@@ -13,14 +13,22 @@
 //      SSE_CHAOS_SKIP_PROXIES=1 do not require HAProxy and Caddy
 //      SSE_CHAOS_SETUP_NO_INSTALL=1  only check, never install
 // As root with apt, system packages (nginx, haproxy, caddy, chromium) are installed too
-// (`install --with-deps`).
+// (`install --with-deps`), and the tools of the cluster and network suites: redis-server, nftables,
+// iproute2 (without them those suites skip their scenarios, naming what is missing).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { MIN_NODE, compareVersions, depsOutOfSync, npmPlan } from './setup-lib.mjs';
+import {
+  CLUSTER_TOOLS,
+  MIN_NODE,
+  clusterToolsPlan,
+  compareVersions,
+  depsOutOfSync,
+  npmPlan,
+} from './setup-lib.mjs';
 
 const started = performance.now();
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -106,6 +114,55 @@ const result = await provision({
 });
 rows.push(...result.rows);
 failures.push(...result.failures);
+
+// The cluster suite's redis-server and the network suite's nft / ip / tc.
+const onPath = (cmd) =>
+  (env.PATH ?? '')
+    .split(':')
+    .concat(['/usr/sbin', '/sbin', '/usr/bin'])
+    .some((dir) => dir && existsSync(join(dir, cmd)));
+const have = Object.fromEntries(CLUSTER_TOOLS.map((t) => [t.command, onPath(t.command)]));
+const plan = clusterToolsPlan({
+  have,
+  isRoot: process.getuid?.() === 0 && !noInstall,
+  hasApt: onPath('apt-get'),
+});
+if (plan.install.length > 0) {
+  const argv = [
+    'env',
+    'DEBIAN_FRONTEND=noninteractive',
+    'RUNLEVEL=1',
+    'apt-get',
+    'install',
+    '-y',
+    '--no-install-recommends',
+    ...plan.install,
+  ];
+  const run = (args) =>
+    new Promise((res) => {
+      console.log(`sse-chaos setup: $ ${args.join(' ')}`);
+      const child = spawn(args[0], args.slice(1), { stdio: ['ignore', 2, 2] });
+      child.on('error', () => res(1));
+      child.on('exit', (code) => res(code ?? 1));
+    });
+  // A fresh machine has no package lists yet: update once if the first try fails.
+  let code = await run(argv);
+  if (code !== 0 && (await run(['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'update'])) === 0)
+    code = await run(argv);
+  if (code === 0) rows.push({ name: 'cluster tools', status: 'installed', detail: plan.install.join(', ') });
+  else
+    failures.push(
+      `apt-get install ${plan.install.join(' ')} failed (exit ${code}): the cluster and network suites need them.`,
+    );
+} else if (plan.missing.length > 0) {
+  rows.push({
+    name: 'cluster tools',
+    status: 'missing',
+    detail: `${plan.missing.map((t) => `${t.command} (${t.for})`).join('; ')}: apt-get install -y ${[...new Set(plan.missing.map((t) => t.pkg))].join(' ')}; those scenarios are skipped until then`,
+  });
+} else {
+  rows.push({ name: 'cluster tools', status: 'ok', detail: CLUSTER_TOOLS.map((t) => t.command).join(', ') });
+}
 const ok = failures.length === 0;
 console.log(formatReport('sse-chaos setup', rows, performance.now() - started, ok));
 if (!ok) {

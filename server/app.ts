@@ -37,7 +37,8 @@ export interface SseServerOptions extends Partial<ServerConfig> {
   openLog?: (config: ServerConfig, logger: Logger) => Promise<EventLog>;
   /**
    * Where a new stream starts, from the Last-Event-ID it presented. Default: resolveResume
-   * (resume.ts). Must not await: see handleEvents. Goes with the log's id scheme.
+   * (resume.ts). Must not await: see handleEvents (a shared log has already caught up with its
+   * store when it is called, so `log`'s window is current). Goes with the log's id scheme.
    */
   resolveResume?: (requested: string | undefined, log: EventLog) => Resume;
   /** Builds the session of each stream. Default: `new StreamSession(o)`; a subclass changes one step. */
@@ -97,6 +98,9 @@ export function createSseServer(options: SseServerOptions = {}): SseServer {
   if (config.log === 'file' && !config.logPath) {
     throw new Error('createSseServer: log "file" needs logPath (the journal file to use)');
   }
+  if (config.log === 'redis' && !config.redisUrl) {
+    throw new Error('createSseServer: log "redis" needs redisUrl (the Redis server to use)');
+  }
   const metrics = createMetrics();
   const tracing: Tracing = createTracing(spanExporter ? { spanExporter } : {});
   const streams = new Set<StreamSession>();
@@ -120,10 +124,18 @@ export function createSseServer(options: SseServerOptions = {}): SseServer {
     isDraining: () => draining,
   });
 
-  function handleEvents(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void {
+  function refuseDraining(res: ServerResponse): void {
+    metrics.streamsRefused.inc({ reason: 'draining' });
+    sendJson(res, 503, { error: 'server is shutting down; reconnect shortly' }, { 'Retry-After': '1' });
+  }
+
+  async function handleEvents(
+    req: IncomingMessage,
+    res: ServerResponse,
+    query: URLSearchParams,
+  ): Promise<void> {
     if (draining) {
-      metrics.streamsRefused.inc({ reason: 'draining' });
-      sendJson(res, 503, { error: 'server is shutting down; reconnect shortly' }, { 'Retry-After': '1' });
+      refuseDraining(res);
       return;
     }
     const topics = parseTopicsParam(query.get('topics'));
@@ -140,9 +152,31 @@ export function createSseServer(options: SseServerOptions = {}): SseServer {
       query.get('lastEventId') ??
       undefined;
     const eventLog = log!;
-    // From here to stream.start() nothing awaits: commits fire synchronously (event-log.ts), so
-    // none can land between reading the head here and the stream joining `streams`. That makes the
-    // resume point the stream announces exactly its replay/live boundary (no loss, no duplicate).
+    if (eventLog.catchUp) {
+      // A shared log: first bring this process's view up to the store's head, so an id the client
+      // got from any instance is known here (resolved exactly below, never a spurious reset).
+      try {
+        await eventLog.catchUp();
+      } catch (err) {
+        metrics.streamsRefused.inc({ reason: 'log-unavailable' });
+        sendJson(
+          res,
+          503,
+          { error: `event log unavailable: ${(err as Error).message}; reconnect shortly` },
+          { 'Retry-After': '1' },
+        );
+        return;
+      }
+      if (draining) {
+        refuseDraining(res);
+        return;
+      }
+      if (res.destroyed || req.socket.destroyed) return; // the client left while we waited
+    }
+    // From here to stream.start() nothing awaits: commits are delivered in order by the log's own
+    // turn (event-log.ts), so none can land between reading the head here and the stream joining
+    // `streams`. That makes the resume point the stream announces exactly its replay/live boundary
+    // (no loss, no duplicate).
     const resume = resolveResume(lastEventId, eventLog);
     const retryMs = config.retryMs + jitter(random, config.retryJitterMs);
     const span = tracing.tracer.startSpan(
@@ -200,7 +234,7 @@ export function createSseServer(options: SseServerOptions = {}): SseServer {
     };
     switch (parsed.pathname) {
       case '/events':
-        if (allow('GET')) handleEvents(req, res, parsed.searchParams);
+        if (allow('GET')) await handleEvents(req, res, parsed.searchParams);
         return;
       case '/publish':
         if (!allow('POST')) return;
@@ -293,7 +327,7 @@ export function createSseServer(options: SseServerOptions = {}): SseServer {
     logger.info('shutdown complete', {
       ms: Date.now() - started,
       retryHintsMs: hints.length ? { min: Math.min(...hints), max: Math.max(...hints) } : null,
-      lastId: log && log.lastSeq > 0 ? log.get(log.lastSeq)?.id : null,
+      lastId: log && log.lastSeq > 0 ? log.positionId(log.lastSeq) : null,
     });
   }
 

@@ -6,6 +6,16 @@
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 
+/** A URL ioredis can connect to: redis: or rediss: (TLS), with a host. */
+function isRedisUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'redis:' || u.protocol === 'rediss:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 const int = (min: number, max: number) =>
   z
     .string()
@@ -61,8 +71,8 @@ const OPTIONS = {
     flag: '--log <kind>',
     env: 'SSE_LOG',
     def: 'memory',
-    help: 'event log: memory (bounded ring) or file (journal that survives restarts)',
-    schema: z.enum(['memory', 'file'], { error: 'must be "memory" or "file"' }),
+    help: 'event log: memory (bounded ring), file (journal that survives restarts) or redis (a Redis stream shared by every instance)',
+    schema: z.enum(['memory', 'file', 'redis'], { error: 'must be "memory", "file" or "redis"' }),
   },
   logPath: {
     flag: '--log-path <path>',
@@ -71,11 +81,35 @@ const OPTIONS = {
     help: 'journal file for --log file (required then)',
     schema: z.string().min(1, 'must not be empty').optional(),
   },
+  redisUrl: {
+    flag: '--redis-url <url>',
+    env: 'SSE_REDIS_URL',
+    def: undefined,
+    help: 'Redis server for --log redis (required then), e.g. redis://127.0.0.1:6379/0 (user:password@ for AUTH)',
+    schema: z
+      .string()
+      .refine(isRedisUrl, 'must be a redis:// or rediss:// URL with a host, e.g. redis://127.0.0.1:6379')
+      .optional(),
+  },
+  redisKey: {
+    flag: '--redis-key <key>',
+    env: 'SSE_REDIS_KEY',
+    def: 'sse:events',
+    help: 'the Redis stream every instance shares (its counter and epoch live in <key>:meta)',
+    schema: z.string().regex(/^[^\s]{1,256}$/, 'must be 1-256 characters without spaces'),
+  },
+  redisTimeoutMs: {
+    flag: '--redis-timeout-ms <ms>',
+    env: 'SSE_REDIS_TIMEOUT_MS',
+    def: '2000',
+    help: 'a Redis command (append, replay read) not answered within this fails: the publish gets 503',
+    schema: int(10, 600_000),
+  },
   logRetention: {
     flag: '--log-retention <n>',
     env: 'SSE_LOG_RETENTION',
     def: '10000',
-    help: 'events kept for replay (older ids get a reset)',
+    help: 'events kept for replay (older ids get a reset); redis: the stream is trimmed to exactly this (XADD MAXLEN)',
     schema: int(1, 10_000_000),
   },
   fsync: {
@@ -138,6 +172,9 @@ const shape = Object.fromEntries(Object.entries(OPTIONS).map(([k, o]) => [k, o.s
 const ConfigSchema = z.object(shape).superRefine((c, ctx) => {
   if (c.log === 'file' && c.logPath === undefined) {
     ctx.addIssue({ code: 'custom', path: ['logPath'], message: 'is required with --log file' });
+  }
+  if (c.log === 'redis' && c.redisUrl === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['redisUrl'], message: 'is required with --log redis' });
   }
   if (c.clientQueueBytes < c.maxBodyBytes) {
     ctx.addIssue({

@@ -37,7 +37,7 @@ export function createMetrics() {
     }),
     streamsRefused: new Counter({
       name: 'sse_streams_refused_total',
-      help: 'Stream requests refused, by reason (draining, bad-request).',
+      help: 'Stream requests refused, by reason (draining, bad-request, log-unavailable).',
       labelNames: ['reason'] as const,
       registers,
     }),

@@ -4,14 +4,15 @@
  * The 200 is the acknowledgement publishers rely on, so it is sent only after the event log
  * committed the event (see file-log.ts for what "committed" means on disk). Everything else is a
  * clear refusal that appends nothing: 401 (bearer token), 413 (body limit), 400 (bad JSON or
- * fields, with the reason), 503 (shutting down or the log failed; safe to retry elsewhere).
+ * fields, with the reason), 503 (shutting down or the log failed; safe to retry elsewhere). A 503
+ * after a store timeout says "not acknowledged": the event may still have been stored.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { z } from 'zod';
-import type { EventLog } from './event-log.ts';
+import { AppendOutcomeUnknownError, type EventLog } from './event-log.ts';
 import { hasLineBreak } from './framing.ts';
 import { BodyTooLargeError, readBody, sendJson } from './http-util.ts';
 import type { Logger } from './logger.ts';
@@ -144,7 +145,9 @@ export function createPublishHandler(ctx: PublishContext) {
         });
         ctx.metrics.appendSeconds.observe((performance.now() - started) / 1000);
       } catch (err) {
-        reply(503, { error: `event not stored: ${(err as Error).message}` }, { 'Retry-After': '1' });
+        // Either way nothing is acknowledged; the words say whether it may show up anyway.
+        const what = err instanceof AppendOutcomeUnknownError ? 'event not acknowledged' : 'event not stored';
+        reply(503, { error: `${what}: ${(err as Error).message}` }, { 'Retry-After': '1' });
         return;
       }
       ctx.metrics.eventsPublished.inc();

@@ -3,9 +3,13 @@
  *
  * Phases:
  * 1. replay: a cursor walks the log window from the resume point, writing only while the socket
- *    accepts data (res.write() true) and continuing on 'drain'. Nothing is copied per client: the
- *    log is the backlog. If the window moves past the cursor before the client caught up, the
- *    client is too slow and is cut (it reconnects and gets an explicit reset, never a silent gap).
+ *    accepts data (res.write() true) and continuing on 'drain'. In-process logs are read in place
+ *    (nothing is copied per client: the log is the backlog); a shared log (Redis) is read in batches
+ *    of REPLAY_BATCH with `log.read`, the pump pausing while a read is under way. Replay ends when
+ *    the cursor reaches the log's lastSeq (what the commit listeners have seen); a batch may run
+ *    past it, and `advance` then skips those events when they arrive live. If the window moves
+ *    past the cursor before the client caught up (the next event is not cursor + 1), the client is
+ *    too slow and is cut (it reconnects and gets an explicit reset, never a silent gap).
  * 2. live: each committed event is written at once; while the socket is backed up, frames wait in a
  *    per-client queue bounded in bytes (--client-queue-bytes, counting Node's own buffer too).
  *    Over the bound the client is cut and counted, so one slow reader never grows memory or delays
@@ -17,6 +21,10 @@
  * silently miss what was published meanwhile. The position is the stream's cursor, read in the same
  * synchronous turn that registers the stream for commits (app.ts), so the id sent is exactly the
  * replay/live boundary: every later commit reaches this stream, none before it does.
+ *
+ * A shared log can adopt a new epoch (its store lost the log): the cursor of a stream opened before
+ * then means nothing in the new log, so the stream ends (on its next event or heartbeat) and the
+ * client reconnects to an explicit `unknown` reset.
  *
  * Heartbeats are comment lines (`: hb <n>`), skipped while the socket is backed up (the queued data
  * already keeps the connection busy).
@@ -54,6 +62,9 @@ export interface StreamOptions {
   onClosed(stream: StreamSession): void;
 }
 
+/** Events per read while replaying from a shared log. */
+export const REPLAY_BATCH = 500;
+
 interface Queued {
   buf: Buffer;
   receivedAt: number | undefined;
@@ -74,9 +85,15 @@ export class StreamSession {
   private replayed = 0;
   private written = 0;
   private readonly openedAt = performance.now();
+  /** The log's epoch when the stream started: the id space `cursor` belongs to. */
+  private readonly epoch: string;
+  /** Events read from a shared log, not yet written (replay only). */
+  private fetched: StoredEvent[] = [];
+  private fetching = false;
 
   constructor(protected readonly o: StreamOptions) {
     this.cursor = o.resume.afterSeq;
+    this.epoch = o.log.epoch;
     const { res } = o;
     res.on('drain', () => this.onDrain());
     res.on('close', () => this.finish());
@@ -84,7 +101,10 @@ export class StreamSession {
       this.closeReason ??= 'error';
       o.logger.warn('stream socket error', { stream: o.id, error: err.message });
     });
-    this.heartbeat = setInterval(() => this.sendHeartbeat(), o.heartbeatMs);
+    this.heartbeat = setInterval(() => {
+      if (this.epochChanged()) return;
+      this.sendHeartbeat();
+    }, o.heartbeatMs);
     this.heartbeat.unref();
   }
 
@@ -121,6 +141,7 @@ export class StreamSession {
    */
   onCommit(ev: StoredEvent): boolean {
     if (this.closed || this.closeReason !== undefined) return false;
+    if (this.epochChanged()) return false;
     if (this.phase === 'replay') {
       if (!this.blocked) this.pumpReplay();
       return false;
@@ -183,10 +204,17 @@ export class StreamSession {
 
   /**
    * Moves the cursor to a live event; false when this stream already has it. Commits arrive in
-   * sequence order, so an event at or below the cursor was part of the replay.
+   * sequence order, so an event at or below the cursor was part of the replay, and the next new one
+   * is cursor + 1.
    */
   protected advance(ev: StoredEvent): boolean {
     if (ev.seq <= this.cursor) return false;
+    if (ev.seq > this.cursor + 1) {
+      // The log skipped events (a shared log's reader fell behind its store's retention): this
+      // stream cannot have them, so it ends rather than go on with a silent gap.
+      this.endOnError('the log skipped events this stream had not had', { nextSeq: ev.seq });
+      return false;
+    }
     this.cursor = ev.seq;
     return true;
   }
@@ -210,13 +238,17 @@ export class StreamSession {
   private pumpReplay(): void {
     const { log, topics } = this.o;
     while (!this.blocked && !this.closed && this.phase === 'replay') {
-      if (this.cursor >= log.lastSeq) {
+      if (this.fetched.length === 0 && this.cursor >= log.lastSeq) {
         this.phase = 'live';
         this.o.span.setAttribute('sse.replayed_count', this.replayed);
         return;
       }
-      const ev = log.get(this.cursor + 1);
-      if (!ev) {
+      const ev = log.read ? this.fetched.shift() : log.get(this.cursor + 1);
+      if (ev === undefined && log.read) {
+        this.fetchReplay();
+        return;
+      }
+      if (ev === undefined || ev.seq !== this.cursor + 1) {
         // The window moved past us while this client was still catching up.
         this.cut('slow-client');
         return;
@@ -225,6 +257,44 @@ export class StreamSession {
       if (!matchesTopic(topics, ev.topic)) continue;
       this.writeReplayed(ev);
     }
+  }
+
+  /** Reads the next batch after the cursor from a shared log; the pump goes on when it arrives. */
+  private fetchReplay(): void {
+    if (this.fetching) return;
+    this.fetching = true;
+    this.o.log.read!(this.cursor, REPLAY_BATCH).then(
+      (events) => {
+        this.fetching = false;
+        if (this.closed || this.closeReason !== undefined) return;
+        if (events.length === 0) {
+          // This process delivered events past the cursor, yet the store has none: it lost them.
+          this.endOnError('the log holds nothing after the replay position', {});
+          return;
+        }
+        this.fetched = events;
+        if (!this.blocked) this.pumpReplay();
+      },
+      (err: Error) => {
+        this.fetching = false;
+        if (this.closed || this.closeReason !== undefined) return;
+        this.endOnError('replay read failed', { error: err.message });
+      },
+    );
+  }
+
+  /** True (and the stream is ending) once the log has moved to another epoch. */
+  private epochChanged(): boolean {
+    if (this.o.log.epoch === this.epoch) return false;
+    this.endOnError('the event log was reset (new epoch)', { epoch: this.epoch, newEpoch: this.o.log.epoch });
+    return true;
+  }
+
+  /** Ends a stream that cannot go on: the client reconnects and resumes (or is told of the gap). */
+  private endOnError(why: string, details: Record<string, unknown>): void {
+    if (this.closed || this.closeReason !== undefined) return;
+    this.o.logger.warn(`stream ended: ${why}`, { stream: this.o.id, cursor: this.cursor, ...details });
+    this.cut('error');
   }
 
   /** A late write (the event waited in this stream's queue): counted and timed on its own. */

@@ -10,6 +10,8 @@ import { idsRestart } from './members/ids-restart.ts';
 import { memoryLog } from './members/memory-log.ts';
 import { noHeartbeat } from './members/no-heartbeat.ts';
 import { noResumePoint } from './members/no-resume-point.ts';
+import { redisAckBeforeAppend } from './members/redis-ack-before-append.ts';
+import { redisLocalReplay } from './members/redis-local-replay.ts';
 import { reorderConcurrent } from './members/reorder-concurrent.ts';
 import { replayAll } from './members/replay-all.ts';
 import { replayIncludesLast } from './members/replay-includes-last.ts';
@@ -35,6 +37,8 @@ const MEMBERS: readonly ZooMember[] = [
   appBuffered,
   noResumePoint,
   replayLiveRace,
+  redisLocalReplay,
+  redisAckBeforeAppend,
 ];
 
 function byName(members: readonly ZooMember[]): ReadonlyMap<string, ZooMember> {

@@ -4,6 +4,7 @@
  * in causal order, so a subscriber's events belong to its latest `connect`.
  */
 import type { ClientProfileName, CloseReason, HistoryRecord } from '../history/records.ts';
+import { servingUpstream } from '../history/upstream-header.ts';
 import type { CheckContext } from './context.ts';
 import { disruptions, type Lane } from './disruptions.ts';
 import { memo } from './memo.ts';
@@ -19,6 +20,11 @@ export interface Connection {
   status?: number;
   /** A 200 `text/event-stream` response: a stream that can carry events. */
   open: boolean;
+  /**
+   * The instance that served it (several instances: the proxy's upstream header mapped through the
+   * stack's `instance` records); undefined with one instance, or when the proxy answered itself.
+   */
+  instance?: string;
   firstByteT?: number;
   ttfbMs?: number;
   closeT?: number;
@@ -71,6 +77,8 @@ function build(records: readonly HistoryRecord[], ctx: CheckContext): Connection
   const subscribers = new Map<number, Subscriber>();
   const current = new Map<number, Connection>();
   const connections: Connection[] = [];
+  /** Upstream address (or the proxy's server name) -> instance name. */
+  const instanceBy = new Map<string, string>();
 
   const subscriber = (sub: number, t: number): Subscriber => {
     let s = subscribers.get(sub);
@@ -95,6 +103,10 @@ function build(records: readonly HistoryRecord[], ctx: CheckContext): Connection
 
   for (const r of records) {
     switch (r.kind) {
+      case 'instance':
+        instanceBy.set(r.upstream, r.name);
+        instanceBy.set(r.name, r.name);
+        break;
       case 'subscriber': {
         const s = subscriber(r.sub, r.t);
         s.joinT = r.t;
@@ -134,6 +146,10 @@ function build(records: readonly HistoryRecord[], ctx: CheckContext): Connection
         c.responseT = r.t;
         c.status = r.status;
         c.open = isEventStream(r.status, r.contentType);
+        if (r.upstream !== undefined) {
+          const name = instanceBy.get(servingUpstream(r.upstream));
+          if (name !== undefined) c.instance = name;
+        }
         if (c.open) {
           c.lastObsT = r.t;
           subscriber(r.sub, r.t).firstOpenT ??= r.t;

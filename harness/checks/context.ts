@@ -57,6 +57,11 @@ export interface CheckContext {
    * any real response time; a buffering proxy's delay only counts when streams share a client.
    */
   queueMinMs: number;
+  /**
+   * After the target's log (Redis) is back, its clients take up to this long to reconnect (ioredis's
+   * backoff); an append failing then still belongs to the fault.
+   */
+  logReconnectMs: number;
 }
 
 /** The judging constants, owned by the checks (harness/checks/README.md says why each is what it is). */
@@ -72,6 +77,7 @@ export const JUDGING: Readonly<
     | 'stormWindowMs'
     | 'spreadMinSubscribers'
     | 'queueMinMs'
+    | 'logReconnectMs'
   >
 > = Object.freeze({
   bucketMs: 250,
@@ -83,6 +89,7 @@ export const JUDGING: Readonly<
   stormWindowMs: 100,
   spreadMinSubscribers: 20,
   queueMinMs: 2000,
+  logReconnectMs: 1000,
 });
 
 /** The parts a run must supply: what the target declared and the fleet's policies. */
@@ -119,6 +126,7 @@ export function checkContext(input: CheckContextInput): CheckContext {
     ['stormWindowMs', ctx.stormWindowMs],
     ['spreadMinSubscribers', ctx.spreadMinSubscribers],
     ['queueMinMs', ctx.queueMinMs],
+    ['logReconnectMs', ctx.logReconnectMs],
     ['retention.events', ctx.retention?.events],
     ['retention.ms', ctx.retention?.ms],
   ];

@@ -43,6 +43,13 @@ export interface SilentGapClasses {
   noLastEventId: number;
   notReplayed: number;
   afterRestart: number;
+  /**
+   * Missed while away; the next stream (with a Last-Event-ID) was served by one of several instances
+   * whose replay left it out: another instance than before, or a partial replay.
+   */
+  otherInstance: number;
+  /** Acknowledged during a fault on the target's log (Redis) and received by no subscriber at all. */
+  inLogFault: number;
 }
 
 export interface DeliveryAnalysis {
@@ -70,6 +77,10 @@ export interface DeliveryAnalysis {
   undecodable: number;
   /** Publishes acknowledged before a target stop and missed across it (silently or needlessly); null without a stop. */
   lostAcrossStop: number | null;
+  /** Silent gaps per subscriber (subscribers without any are absent). */
+  silentBySub: ReadonlyMap<number, number>;
+  /** Acknowledgement times of publishes some subscriber expected that no subscriber ever received. */
+  unreceivedAckT: readonly number[];
   /** First deliveries: arrival time, publish time, latency, class (LIVE, IN_FAULT, REPLAYED), subscriber. */
   firstArrivalT: FloatBuffer;
   firstPublishedAt: FloatBuffer;
@@ -118,7 +129,9 @@ interface SubState {
 }
 
 export function analyzeDeliveries(records: readonly HistoryRecord[], ctx: CheckContext): DeliveryAnalysis {
-  return memo(records, `deliveries:${ctx.faultSlackMs}:${ctx.setupWindowMs}`, () => analyze(records, ctx));
+  return memo(records, `deliveries:${ctx.faultSlackMs}:${ctx.setupWindowMs}:${ctx.logReconnectMs}`, () =>
+    analyze(records, ctx),
+  );
 }
 
 function analyze(records: readonly HistoryRecord[], ctx: CheckContext): DeliveryAnalysis {
@@ -141,6 +154,8 @@ function analyze(records: readonly HistoryRecord[], ctx: CheckContext): Delivery
       stops.push(r.t);
     }
   }
+  const logFaults = logFaultWindows(records, ctx.faultSlackMs, ctx.logReconnectMs);
+  const inLogFault = (t: number): boolean => logFaults.some(([a, b]) => t >= a && t <= b);
 
   const states = new Map<number, SubState>();
   for (const c of connections) {
@@ -331,7 +346,11 @@ function analyze(records: readonly HistoryRecord[], ctx: CheckContext): Delivery
     noLastEventId: 0,
     notReplayed: 0,
     afterRestart: 0,
+    otherInstance: 0,
+    inLogFault: 0,
   };
+  const silentBySub = new Map<number, number>();
+  const unreceived = new Set<number>();
   let expected = 0;
   let delivered = 0;
   let silentGaps = 0;
@@ -381,14 +400,21 @@ function analyze(records: readonly HistoryRecord[], ctx: CheckContext): Delivery
         }
         silentGaps++;
         lossHere++;
+        if (receivedBy[pi] === 0) unreceived.add(pi);
         if (missedAcrossStop) {
           silent.afterRestart++;
           lostPubs.add(pi);
         }
-        if (s) classifySilent(s, ackT, rank, ctx.setupWindowMs, silent);
+        // Nobody got it, and the log was failing when it was acknowledged: never stored, not a
+        // subscriber's misfortune (an acknowledgement that came before the append was durable).
+        if (receivedBy[pi] === 0 && inLogFault(ackT)) silent.inLogFault++;
+        else if (s) classifySilent(s, ackT, rank, ctx.setupWindowMs, silent);
       }
     }
-    if (lossHere > 0) subscribersWithLoss++;
+    if (lossHere > 0) {
+      subscribersWithLoss++;
+      silentBySub.set(sub.sub, lossHere);
+    }
   }
 
   const retentionDeclared =
@@ -418,6 +444,8 @@ function analyze(records: readonly HistoryRecord[], ctx: CheckContext): Delivery
     foreign,
     undecodable,
     lostAcrossStop: stops.length > 0 ? lostPubs.size : null,
+    silentBySub,
+    unreceivedAckT: [...unreceived].map((pi) => pubs.ackT[pi]!).sort((a, b) => a - b),
     firstArrivalT,
     firstPublishedAt,
     firstLatencyMs,
@@ -458,13 +486,46 @@ function classifySilent(
   }
   // Away (or cut right after): judged by the next stream that reached the app: one that carried
   // events or outlived its setup (an SSE error page that only says `retry:` and ends does neither).
+  let before: string | undefined;
+  for (let i = k; i >= 0 && before === undefined; i--) before = s.conns[i]!.instance;
   for (let i = k + 1; i < s.conns.length; i++) {
     const next = s.conns[i]!;
     if (!next.open || next.responseT === undefined) continue;
     const lived = next.closeT === undefined || next.closeT > next.responseT + setupWindowMs;
     if ((s.seenOnConn[i] ?? 0) === 0 && !lived) continue;
+    const replayed = (s.replayedOnConn[i] ?? 0) > 0;
     if (next.lastEventId === '') out.noLastEventId++;
-    else if ((s.replayedOnConn[i] ?? 0) === 0) out.notReplayed++;
+    // One of several instances replayed without it: it came back to another instance than before, or
+    // got a partial replay (what that instance held, not what the shared log held).
+    else if (next.instance !== undefined && (next.instance !== before || replayed)) out.otherInstance++;
+    else if (!replayed) out.notReplayed++;
     return;
   }
+}
+
+/**
+ * When the target's log (the stack's Redis) was failing: fault windows on the `redis` leg, Redis
+ * restarts, and Redis down from stop to ready; each from `slack` before (an acknowledgement racing the
+ * fault's start) to `reconnect` after (the log's clients are back within their backoff).
+ */
+export function logFaultWindows(
+  records: readonly HistoryRecord[],
+  slack: number,
+  reconnect: number,
+): [number, number][] {
+  const out: [number, number][] = [];
+  for (const w of faultWindows(records)) {
+    if (w.leg === 'redis' || w.name.startsWith('redis-')) out.push([w.startMs - slack, w.endMs + reconnect]);
+  }
+  let down: number | undefined;
+  for (const r of records) {
+    if (r.kind !== 'redis') continue;
+    if (r.action === 'stop' || r.action === 'exit') down ??= r.t;
+    else if (r.action === 'ready' && down !== undefined) {
+      out.push([down - slack, r.t + reconnect]);
+      down = undefined;
+    }
+  }
+  if (down !== undefined) out.push([down - slack, Infinity]);
+  return out;
 }

@@ -18,6 +18,8 @@ export const delivery: Check = {
       'delivery.silentGaps.noLastEventId': a.silent.noLastEventId,
       'delivery.silentGaps.notReplayed': a.silent.notReplayed,
       'delivery.silentGaps.afterRestart': a.silent.afterRestart,
+      'delivery.silentGaps.otherInstance': a.silent.otherInstance,
+      'delivery.silentGaps.inLogFault': a.silent.inLogFault,
       'delivery.declaredGaps': a.declaredGaps,
       'delivery.justifiedGaps': a.justifiedGaps,
       'delivery.needlessGaps': a.needlessGaps,

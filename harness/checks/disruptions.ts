@@ -2,8 +2,9 @@
  * When each subscriber's path was disturbed on purpose, and when it recovered.
  *
  * A disruption is a fault window that reaches the subscriber's lane (a fault on `edge-b` does not
- * touch `edge` subscribers; faults on `origin`, nginx or the target touch everyone) or the target
- * being down (SIGTERM/SIGKILL/exit until `ready`). It lasts, for that subscriber, from its start
+ * touch `edge` subscribers; faults on `origin`, an instance's origin leg, Redis, nginx or the target
+ * touch everyone: which subscribers an instance serves changes with every reconnect) or the target
+ * (or one of its instances) being down (SIGTERM/SIGKILL/exit until `ready`). It lasts, for that subscriber, from its start
  * until the subscriber has recovered: the first byte after the window's end on a stream that then
  * stays open for at least `faultSlackMs` (a stream that dies right after, as one does when undoing a
  * blackhole closes it, is not a recovery). A subscriber that never recovers stays disrupted until
@@ -90,17 +91,20 @@ export interface Disruptions {
 
 function targetDownIntervals(records: readonly HistoryRecord[], endT: number): [number, number][] {
   const out: [number, number][] = [];
-  let downSince: number | undefined;
+  // Per instance (one key for a single target): instances of a cluster stop and start on their own.
+  const downSince = new Map<string, number>();
   for (const r of records) {
     if (r.kind !== 'target') continue;
-    if (r.action === 'sigterm' || r.action === 'sigkill' || r.action === 'exit') downSince ??= r.t;
-    else if (r.action === 'ready' && downSince !== undefined) {
-      out.push([downSince, r.t]);
-      downSince = undefined;
+    const key = r.instance ?? '';
+    if (r.action === 'sigterm' || r.action === 'sigkill' || r.action === 'exit') {
+      if (!downSince.has(key)) downSince.set(key, r.t);
+    } else if (r.action === 'ready' && downSince.has(key)) {
+      out.push([downSince.get(key)!, r.t]);
+      downSince.delete(key);
     }
   }
-  if (downSince !== undefined) out.push([downSince, endT]);
-  return out;
+  for (const t of downSince.values()) out.push([t, endT]);
+  return out.sort((a, b) => a[0] - b[0]);
 }
 
 interface SubState {
@@ -128,7 +132,7 @@ function build(records: readonly HistoryRecord[], ctx: CheckContext): Disruption
   const laneSet = (lane: Lane): IntervalSet =>
     new IntervalSet([
       ...windows
-        .filter((w) => w.leg === undefined || w.leg === 'origin' || w.leg === lane)
+        .filter((w) => (w.leg !== 'edge' && w.leg !== 'edge-b') || w.leg === lane)
         .map((w) => [w.startMs, w.endMs] as const),
       ...down,
     ]);

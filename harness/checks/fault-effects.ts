@@ -7,7 +7,15 @@
  * - bandwidth: those events queued up: their p95 latency is well above the run's steady p95;
  * - blackhole, cut, limit-data: streams of affected subscribers ended inside the window (or as it
  *   was undone, or when the client's watchdog gave up on them);
- * - nginx-reload: a reload was recorded; target-sigterm / target-sigkill: the target exited.
+ * - nginx-reload: a reload was recorded; target-sigterm / target-sigkill: the target (or the named
+ *   instance) exited; redis-restart: Redis exited;
+ * - any fault on the `redis` leg: publishes inside the window were refused, or acknowledged ones never
+ *   reached anyone, or were acknowledged late (a latency toxic: the median acknowledgement took at least
+ *   the injected latency);
+ * - packet-loss, rate-limit, netem (below TCP): the kernel counted the fault's work as it ended (a
+ *   `link` record): packets dropped by the loss rules, packets a shaper held back or dropped, packets
+ *   netem handled. Latency is no mark here: on a link with a sub-millisecond round trip, fast
+ *   retransmits and tail-loss probes repair a lost segment within milliseconds.
  * Faults whose effect a history cannot show (slicer, user-defined ones) are counted as unverifiable.
  */
 import type { HistoryRecord } from '../history/records.ts';
@@ -19,17 +27,22 @@ import { faultWindows } from './faults.ts';
 import { percentile } from './stats.ts';
 
 const CLOSING = new Set(['blackhole', 'cut', 'limit-data']);
+/** Below TCP: judged by the tail latency of what was published inside the window. */
+const PACKET = new Set(['packet-loss', 'rate-limit', 'netem']);
 const VERIFIABLE = new Set([
   'latency',
   'bandwidth',
   'nginx-reload',
   'target-sigterm',
   'target-sigkill',
+  'redis-restart',
   ...CLOSING,
+  ...PACKET,
 ]);
 
 interface Window {
   name: string;
+  leg: string | undefined;
   start: number;
   end: number;
   lanes: Lane[];
@@ -58,6 +71,7 @@ export const faults: Check = {
     const records = asArray(history);
     const windows: Window[] = faultWindows(records).map((w) => ({
       name: w.name,
+      leg: w.leg,
       start: w.startMs,
       end: w.endMs,
       lanes: lanesOf(w.leg),
@@ -96,15 +110,42 @@ export const faults: Check = {
           if (opened === undefined || r.publishedAt < opened) break; // a replay says nothing about the path
           const l = lane.get(r.sub) ?? 'edge';
           for (const w of windows) {
-            if ((w.name === 'latency' || w.name === 'bandwidth') && w.lanes.includes(l)) {
+            const onPath = (w.name === 'latency' || w.name === 'bandwidth') && w.leg !== 'redis';
+            if (onPath && w.lanes.includes(l)) {
               if (r.publishedAt >= w.start && r.publishedAt <= w.end) w.latencies.push(r.t - r.publishedAt);
             }
           }
           break;
         }
+        case 'link': {
+          const did =
+            r.fault === 'packet-loss'
+              ? r.lossDropped > 0
+              : r.fault === 'rate-limit'
+                ? r.qdiscOverlimits + r.qdiscDropped > 0
+                : r.qdiscPackets > 0;
+          if (!did) break;
+          // Recorded as the fault is undone: at its window's end.
+          for (const w of windows)
+            if (w.name === r.fault && r.t >= w.start && r.t <= w.end + ctx.faultSlackMs) w.marked = true;
+          break;
+        }
+        case 'redis':
+          if (r.action !== 'exit') break;
+          for (const w of windows)
+            if (w.name === 'redis-restart' && r.t >= w.start && r.t <= w.end) w.marked = true;
+          break;
         case 'nginx':
           for (const w of windows)
             if (w.name === 'nginx-reload' && r.t >= w.start && r.t <= w.end) w.marked = true;
+          break;
+        case 'publish':
+        case 'publish-error':
+          for (const w of windows) {
+            if (w.leg !== 'redis' || r.sentAt < w.start || r.sentAt > w.end) continue;
+            if (r.kind === 'publish-error') w.marked = true;
+            else w.latencies.push(r.t - r.sentAt);
+          }
           break;
         case 'target':
           if (r.action !== 'exit') break;
@@ -119,13 +160,24 @@ export const faults: Check = {
     let withoutEffect = 0;
     let unverifiable = 0;
     const steady = windows.some((w) => w.name === 'bandwidth') ? steadyP95(records, ctx) : 0;
+    const unreceived = windows.some((w) => w.leg === 'redis')
+      ? analyzeDeliveries(records, ctx).unreceivedAckT
+      : [];
     for (const w of windows) {
       if (!VERIFIABLE.has(w.name)) {
         unverifiable++;
         continue;
       }
       let took: boolean;
-      if (w.name === 'latency') {
+      if (w.leg === 'redis') {
+        // Publishes are the path through Redis: refused, lost, or (latency) slow to be acknowledged.
+        const injected = Math.max(0, Number(w.params.latency ?? 0) - Number(w.params.jitter ?? 0));
+        const p50 = percentile(w.latencies, 50);
+        const lost = unreceived.some((t) => t >= w.start && t <= w.end + ctx.faultSlackMs);
+        took = w.marked || lost || (injected > 0 && p50 !== null && p50 >= injected * 0.9);
+      } else if (PACKET.has(w.name)) {
+        took = w.marked;
+      } else if (w.name === 'latency') {
         const injected = Math.max(0, Number(w.params.latency ?? 0) - Number(w.params.jitter ?? 0));
         const p50 = percentile(w.latencies, 50);
         took = p50 !== null && p50 >= injected * 0.9;

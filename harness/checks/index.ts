@@ -18,6 +18,14 @@ export { delivery } from './delivery.ts';
 export { evidence } from './evidence.ts';
 export { faults } from './fault-effects.ts';
 export { heartbeat } from './heartbeat.ts';
+export {
+  analyzeInstances,
+  failoverGroups,
+  instanceStory,
+  instances,
+  type FailoverGroup,
+  type InstanceAnalysis,
+} from './instances.ts';
 export { latency } from './latency.ts';
 export { publish } from './publish.ts';
 export { reconnect } from './reconnect.ts';

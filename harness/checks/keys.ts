@@ -31,6 +31,10 @@ export const MEASUREMENTS = {
   'delivery.silentGaps.notReplayed':
     'silent gaps published while away, whose next connect sent a Last-Event-ID but got no replay at all',
   'delivery.silentGaps.afterRestart': 'silent gaps published before a target stop and missed after it',
+  'delivery.silentGaps.otherInstance':
+    'silent gaps published while away, whose next stream (with a Last-Event-ID) was served by one of several instances that replayed without them (another instance than before, or a partial replay)',
+  'delivery.silentGaps.inLogFault':
+    "silent gaps of publishes acknowledged during a fault on the target's log (a Redis partition or restart) that no subscriber received at all",
   'delivery.declaredGaps': 'expected publishes that never arrived, inside the range a reset declared gone',
   'delivery.justifiedGaps':
     'declared gaps the target could not fill: beyond its declared retention, or lost with a non-durable log',
@@ -162,6 +166,18 @@ export const MEASUREMENTS = {
   'faults.withoutEffect':
     'faults whose effect the history does not show (a toxic that did nothing is no test)',
   'faults.unverifiable': 'faults whose effect the history cannot show (e.g. slicer, user-defined faults)',
+
+  // instances (instances.ts): null for a single target
+  'instances.count': 'instances of the target behind the proxy (null for a single target)',
+  'instances.unattributed':
+    'streams served while several instances ran whose instance is unknown (the proxy sent no upstream header)',
+  'instances.failovers':
+    "subscribers' moves to another instance when theirs was stopped (stream on A ended while A was down, next stream on B)",
+  'instances.failoverP50Ms':
+    'from the end of the stream on the stopped instance to the first byte on the next, p50 (ms)',
+  'instances.failoverP95Ms': 'the same, p95 (ms)',
+  'instances.failoverMaxMs': 'the same, max (ms)',
+  'instances.moves': 'moves to another instance that was not stopped (the round robin of a reconnect)',
 
   // evidence (evidence.ts)
   'evidence.windows': 'judged windows: the stretches of the workload between faults (before, between, after)',

@@ -8,6 +8,7 @@ import { delivery } from './delivery.ts';
 import { evidence } from './evidence.ts';
 import { faults } from './fault-effects.ts';
 import { heartbeat } from './heartbeat.ts';
+import { instances } from './instances.ts';
 import { latency } from './latency.ts';
 import { publish } from './publish.ts';
 import { reconnect } from './reconnect.ts';
@@ -15,9 +16,19 @@ import { server } from './server.ts';
 import { shutdown } from './shutdown.ts';
 
 export const CHECKS: ReadonlyMap<string, Check> = new Map(
-  [publish, delivery, latency, heartbeat, reconnect, buffering, shutdown, server, faults, evidence].map(
-    (c) => [c.name, c],
-  ),
+  [
+    publish,
+    delivery,
+    latency,
+    heartbeat,
+    reconnect,
+    buffering,
+    shutdown,
+    server,
+    faults,
+    instances,
+    evidence,
+  ].map((c) => [c.name, c]),
 );
 
 export function getCheck(name: string): Check {

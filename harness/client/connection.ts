@@ -18,6 +18,7 @@ import { Agent, type Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Transform } from 'node:stream';
 import { constants as zc, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { UPSTREAM_HEADER } from '../history/upstream-header.ts';
 import {
   ABANDONED,
   GOT_BYTES,
@@ -50,6 +51,8 @@ export interface ResponseInfo {
   redirects: number;
   /** Content-Encoding of the body ('' when not compressed). */
   encoding: string;
+  /** The upstream the proxy says served it (UPSTREAM_HEADER; '' when absent). */
+  upstream: string;
 }
 
 export interface ConnectionEvents {
@@ -293,6 +296,7 @@ class SseConnection implements Connection, HopHost {
       url: href,
       redirects: this.redirects,
       encoding: encoding === 'identity' ? '' : encoding,
+      upstream: header(resHeaders, UPSTREAM_HEADER),
     });
     if (this.ended) return false;
     if (status !== 200) {

@@ -302,6 +302,7 @@ class ReconnectingSubscriber implements Subscriber, ParserHandlers, ConnectionEv
       contentType: r.contentType,
       headersMs: r.headersMs,
       ...(r.encoding ? { encoding: r.encoding } : {}),
+      ...(r.upstream ? { upstream: r.upstream } : {}),
     });
     // Like EventSource (its URL becomes the response's): after a redirect, reconnects go to the target.
     if (this.profile === 'browser' && r.redirects > 0) this.url = r.url;

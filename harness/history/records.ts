@@ -15,9 +15,13 @@ export type Millis = number;
  */
 export type ClientProfileName = 'browser' | 'backoff' | 'chromium';
 
-/** Which toxiproxy a fault or a subscriber goes through. `edge-b` is a second client-side lane
- * to the same nginx, so a fault can hit a deterministic fraction of the fleet. */
-export type Leg = 'edge' | 'edge-b' | 'origin';
+/**
+ * Which toxiproxy a fault or a subscriber goes through. `edge-b` is a second client-side lane to the
+ * same nginx, so a fault can hit a deterministic fraction of the fleet. With several instances of the
+ * target each has its own origin leg, `origin-1`, `origin-2`, ... (`origin` then means all of them),
+ * and `redis` is the link from the instances to their shared Redis log.
+ */
+export type Leg = 'edge' | 'edge-b' | 'origin' | `origin-${number}` | 'redis';
 
 /** Why a connection ended, as the client saw it. */
 export type CloseReason =
@@ -51,7 +55,11 @@ export type HistoryRecord =
   | { kind: 'unsubscribe'; t: Millis; sub: number }
   /** A connection attempt starts; `lastEventId` is what is sent ('' = none). */
   | { kind: 'connect'; t: Millis; sub: number; attempt: number; lastEventId: string }
-  /** Response headers arrived; `encoding` is the Content-Encoding when the body was compressed. */
+  /**
+   * Response headers arrived; `encoding` is the Content-Encoding when the body was compressed;
+   * `upstream` is what the proxy said served it (its upstream address, see upstream-header.ts), when
+   * the stack runs several instances of the target.
+   */
   | {
       kind: 'response';
       t: Millis;
@@ -60,6 +68,7 @@ export type HistoryRecord =
       contentType: string;
       headersMs: number;
       encoding?: string;
+      upstream?: string;
     }
   /** The first body byte of a connection arrived. */
   | { kind: 'first-byte'; t: Millis; sub: number; ttfbMs: number }
@@ -106,13 +115,34 @@ export type HistoryRecord =
       params: Record<string, unknown>;
     }
   | { kind: 'fault-end'; t: Millis; id: number; fault: string; error?: string }
-  /** Something happened to the target process. */
+  /** Something happened to the target process (`instance`: to that one instance of several). */
   | {
       kind: 'target';
       t: Millis;
       action: 'sigterm' | 'sigkill' | 'exit' | 'restart' | 'ready';
       detail?: string;
+      instance?: string;
     }
+  /**
+   * One instance of a multi-instance target, recorded when the stack is up: the proxy names it by
+   * `upstream` (the address it proxies to: the instance's own origin leg) in the upstream header.
+   */
+  | { kind: 'instance'; t: Millis; name: string; upstream: string; leg: string }
+  /**
+   * What a fault below TCP did on the target's link, read from the kernel as it ended: packets the
+   * loss rules dropped, and the qdisc's packets, drops and overlimits (packets a shaper held back).
+   */
+  | {
+      kind: 'link';
+      t: Millis;
+      fault: string;
+      lossDropped: number;
+      qdiscPackets: number;
+      qdiscDropped: number;
+      qdiscOverlimits: number;
+    }
+  /** Something happened to the stack's Redis (the shared log of a multi-instance target). */
+  | { kind: 'redis'; t: Millis; action: 'stop' | 'exit' | 'start' | 'ready'; detail?: string }
   /** Something happened to nginx. */
   | { kind: 'nginx'; t: Millis; action: 'reload' | 'quit'; profile?: string }
   /** A scrape of the target's /metrics, flattened to `name{labels}` -> value. */

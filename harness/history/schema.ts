@@ -33,6 +33,7 @@ export const historyRecordSchema = z.discriminatedUnion('kind', [
     contentType: z.string(),
     headersMs: z.number(),
     encoding: z.string().optional(),
+    upstream: z.string().optional(),
   }),
   z.object({ kind: z.literal('first-byte'), t, sub, ttfbMs: z.number() }),
   z.object({
@@ -74,7 +75,12 @@ export const historyRecordSchema = z.discriminatedUnion('kind', [
     t,
     id: z.number(),
     fault: z.string(),
-    leg: z.enum(['edge', 'edge-b', 'origin']).optional(),
+    leg: z
+      .union([
+        z.enum(['edge', 'edge-b', 'origin', 'redis']),
+        z.templateLiteral(['origin-', z.number().int()]),
+      ])
+      .optional(),
     params: z.record(z.string(), z.unknown()),
   }),
   z.object({
@@ -88,6 +94,23 @@ export const historyRecordSchema = z.discriminatedUnion('kind', [
     kind: z.literal('target'),
     t,
     action: z.enum(['sigterm', 'sigkill', 'exit', 'restart', 'ready']),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+  }),
+  z.object({ kind: z.literal('instance'), t, name: z.string(), upstream: z.string(), leg: z.string() }),
+  z.object({
+    kind: z.literal('link'),
+    t,
+    fault: z.string(),
+    lossDropped: z.number().int().nonnegative(),
+    qdiscPackets: z.number().int().nonnegative(),
+    qdiscDropped: z.number().int().nonnegative(),
+    qdiscOverlimits: z.number().int().nonnegative(),
+  }),
+  z.object({
+    kind: z.literal('redis'),
+    t,
+    action: z.enum(['stop', 'exit', 'start', 'ready']),
     detail: z.string().optional(),
   }),
   z.object({

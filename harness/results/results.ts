@@ -27,6 +27,8 @@ export interface Environment {
   runtime: 'local' | 'containers';
   node: string;
   nginx: string;
+  /** The stack's redis-server, when a run used the Redis log. */
+  redis?: string;
   /** HAProxy or Caddy and its version, when one ran. */
   proxy?: string;
   toxiproxy: string;
@@ -86,6 +88,27 @@ export interface ScenarioResult {
    * period): the modelled clients' times are taken on it.
    */
   harness?: { loopDelayP99Ms: number; loopDelayMaxMs: number };
+  /** Several instances of the target: which served whom, and how subscribers failed over. */
+  instances?: InstancesReport;
+}
+
+/** The instances of a multi-instance target over one run (harness/checks/instances.ts). */
+export interface InstancesReport {
+  /** Per instance: streams it served, subscribers it served at least once, events it delivered. */
+  perInstance: { name: string; streams: number; subscribers: number; events: number }[];
+  /** Failovers from a stopped instance, by (from, to): subscribers, time to stream again, losses. */
+  failovers: {
+    from: string;
+    to: string;
+    subscribers: number;
+    p50Ms: number;
+    p95Ms: number;
+    maxMs: number;
+    /** Acknowledged events these subscribers should have had and never got (silently). */
+    missed: number;
+  }[];
+  /** The same in words (the report's and the diagnoses' sentences). */
+  story: string[];
 }
 
 /** One Chromium's cost over a run: its whole process tree. */

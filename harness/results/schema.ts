@@ -118,6 +118,23 @@ const scenarioSchema = z.looseObject({
     .optional(),
   modelCheck: modelCheckSchema.optional(),
   harness: z.looseObject({ loopDelayP99Ms: num, loopDelayMaxMs: num }).optional(),
+  instances: z
+    .looseObject({
+      perInstance: z.array(z.looseObject({ name: z.string(), streams: num, subscribers: num, events: num })),
+      failovers: z.array(
+        z.looseObject({
+          from: z.string(),
+          to: z.string(),
+          subscribers: num,
+          p50Ms: num,
+          p95Ms: num,
+          maxMs: num,
+          missed: num,
+        }),
+      ),
+      story: z.array(z.string()),
+    })
+    .optional(),
 });
 
 export const resultsSchema = z.looseObject({

@@ -13,7 +13,7 @@ export const SCENARIO_DEFAULTS = Object.freeze({
     heartbeatMs: 1000,
     retryMs: 1000,
     retryJitterMs: 1000,
-    log: 'memory' as 'memory' | 'file',
+    log: 'memory' as 'memory' | 'file' | 'redis',
     logRetention: 10_000,
     graceMs: 1500,
   }),

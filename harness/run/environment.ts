@@ -22,6 +22,7 @@ export async function describeEnvironment(versions: ComponentVersions | undefine
     node: versions?.node ?? process.version,
     nginx: versions?.nginx ?? 'unknown',
     ...(versions?.proxy ? { proxy: versions.proxy } : {}),
+    ...(versions?.redis ? { redis: versions.redis } : {}),
     toxiproxy: versions?.toxiproxy ?? 'unknown',
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     cpus: os.cpus().length,

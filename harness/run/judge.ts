@@ -3,9 +3,17 @@
  * plan and what the run recorded (Jepsen's checker sees only the history), so every verdict can be
  * recomputed from a saved history, and the judge is unit-tested without a stack.
  */
-import { buildSeries, faultWindows, runChecks } from '../checks/index.ts';
+import {
+  analyzeInstances,
+  buildSeries,
+  failoverGroups,
+  faultWindows,
+  instanceStory,
+  runChecks,
+} from '../checks/index.ts';
+import type { CheckContext } from '../checks/context.ts';
 import type { HistoryRecord } from '../history/records.ts';
-import type { BrowserCost, ScenarioResult } from '../results/results.ts';
+import type { BrowserCost, InstancesReport, ScenarioResult, SloResult } from '../results/results.ts';
 import { evaluateSlos, verdictFor } from '../slo/index.ts';
 import type { TargetSpec } from '../topology/target.ts';
 import type { WorkloadStats } from '../workload/publisher.ts';
@@ -33,9 +41,11 @@ export function describeTarget(spec: TargetSpec): string {
   if (spec.kind === 'reference' || spec.kind === 'zoo') {
     const o = spec.options;
     const what = spec.kind === 'zoo' ? `zoo member ${spec.defect}` : 'reference server';
+    const instances = (o.instances ?? 1) > 1 ? `${o.instances} instances, ` : '';
+    const redis = o.log === 'redis' ? ` (redis-server, persistence ${o.redisPersistence ?? 'none'})` : '';
     return (
-      `${what} (heartbeat ${o.heartbeatMs ?? '?'} ms, retry ${o.retryMs ?? '?'}+${o.retryJitterMs ?? 0} ms, ` +
-      `log ${o.log ?? 'memory'}${o.logRetention ? `, retention ${o.logRetention}` : ''})`
+      `${what} (${instances}heartbeat ${o.heartbeatMs ?? '?'} ms, retry ${o.retryMs ?? '?'}+${o.retryJitterMs ?? 0} ms, ` +
+      `log ${o.log ?? 'memory'}${redis}${o.logRetention ? `, retention ${o.logRetention}` : ''})`
     );
   }
   if (spec.kind === 'command') return `command: ${spec.command.join(' ')}`;
@@ -120,6 +130,38 @@ export function inTimeOrder(records: readonly HistoryRecord[]): readonly History
   return records;
 }
 
+/** SLOs whose failure concerns who served whom: their diagnoses name the instances. */
+const INSTANCE_SLOS = new Set([
+  'no-silent-loss',
+  'no-duplicates',
+  'recovery-time',
+  'failover-time',
+  'graceful-shutdown',
+  'nothing-lost-on-restart',
+]);
+
+/** The instances of a multi-instance run (undefined for a single target). */
+function instancesReport(records: readonly HistoryRecord[], ctx: CheckContext): InstancesReport | undefined {
+  const a = analyzeInstances(records, ctx);
+  if (a.names.length === 0) return undefined;
+  return {
+    perInstance: a.stats,
+    failovers: failoverGroups(records, ctx),
+    story: instanceStory(records, ctx),
+  };
+}
+
+/** A failed SLO about delivery or recovery names the instances behind it. */
+function withInstances(slos: SloResult[], report: InstancesReport | undefined): SloResult[] {
+  if (!report || report.story.length === 0) return slos;
+  const story = report.story.join(' ');
+  return slos.map((r) =>
+    !r.pass && r.diagnosis !== undefined && INSTANCE_SLOS.has(r.name)
+      ? { ...r, diagnosis: `${r.diagnosis} Instances: ${story}` }
+      : r,
+  );
+}
+
 export function judge(plan: RunPlan, raw: RunRecord): ScenarioResult {
   const run = { ...raw, records: inTimeOrder(raw.records) };
   const base = basis(plan, run);
@@ -127,7 +169,8 @@ export function judge(plan: RunPlan, raw: RunRecord): ScenarioResult {
     return { ...base, verdict: 'error', asExpected: false, error: run.error, slos: [], measurements: {} };
   }
   const measurements = runChecks(run.records, plan.checkContext);
-  const slos = evaluateSlos(plan.slos, measurements);
+  const instances = instancesReport(run.records, plan.checkContext);
+  const slos = withInstances(evaluateSlos(plan.slos, measurements), instances);
   const outcome = verdictFor(slos, plan.expected);
   // Real browsers beside the model: their verdicts must agree (model-check.ts), or the model is wrong.
   const modelCheck = compareProfiles(plan.slos, run.records, plan.checkContext, run.harnessLag);
@@ -141,6 +184,7 @@ export function judge(plan: RunPlan, raw: RunRecord): ScenarioResult {
     slos,
     measurements,
     ...(modelCheck ? { modelCheck } : {}),
+    ...(instances ? { instances } : {}),
     evidence: {
       publishesAcknowledged: m('publish.acknowledged'),
       events: m('delivery.events'),

@@ -100,6 +100,13 @@ export interface WorkloadPlan {
 
 export interface RunPlan {
   scenario: Scenario;
+  /**
+   * What only the machine can tell (checked by the runner before the stack starts, each a skip with
+   * its reason when missing): redis-server, root + iproute2 + nftables, the kernel's netem.
+   */
+  probes: ('redis' | 'netns' | 'netem')[];
+  /** The target runs in a network namespace of its own (faults below TCP). */
+  netns: boolean;
   /** The result's name: the scenario's, with `@proxy` in a matrix run. */
   name: string;
   /** Set when the scenario cannot run against this target: neither passed nor errored. */
@@ -160,8 +167,23 @@ export function splitFleet(
 
 const MASS_CUTS = new Set(['cut', 'blackhole', 'limit-data', 'target-sigterm', 'target-sigkill']);
 /** The capability each target fault needs: a graceful stop and start, or a kill and start. */
-const FAULT_NEEDS: Record<string, Capability> = { 'target-sigterm': 'restart', 'target-sigkill': 'crash' };
+const FAULT_NEEDS: Record<string, Capability> = {
+  'target-sigterm': 'restart',
+  'target-sigkill': 'crash',
+  'redis-restart': 'redis',
+  'packet-loss': 'netns',
+  'rate-limit': 'netns',
+  netem: 'netem',
+};
 const TARGET_FAULTS = new Set(['target-sigterm', 'target-sigkill']);
+/** Faults that stop something and start it again (it takes a while, and `downMs` more). */
+const RESTARTS = new Set([...TARGET_FAULTS, 'redis-restart']);
+/** Faults that act on the link of a target in a network namespace. */
+const BELOW_TCP = new Set(['packet-loss', 'rate-limit', 'netem']);
+
+/** The instance a target fault names (`params.instance`), if any. */
+const instanceParam = (f: { params: Record<string, unknown> }): string | undefined =>
+  typeof f.params.instance === 'string' ? f.params.instance : undefined;
 
 /** The target of a run: the override, the scenario's, or the reference server; scenario options applied. */
 export function resolveTarget(s: Scenario, override?: TargetSpec): TargetSpec {
@@ -174,7 +196,23 @@ export function resolveTarget(s: Scenario, override?: TargetSpec): TargetSpec {
 /** What the target offers, by capability. */
 function offers(target: TargetSpec, d: Declarations): Record<Capability, string | undefined> {
   const can = controlOffers(target);
+  const started = target.kind === 'reference' || target.kind === 'zoo';
   return {
+    instances: started
+      ? undefined
+      : 'several instances of the target behind the proxy on one shared log (sse-chaos starts them for the ' +
+        `reference server and zoo members; this ${target.kind} target is one server)`,
+    redis: started
+      ? undefined
+      : `a Redis log the stack starts and can fault (the reference server's --log redis; this ${target.kind} ` +
+        'target brings its own storage)',
+    netns:
+      target.kind === 'url'
+        ? 'a target sse-chaos starts (it runs in a network namespace of its own; a url target runs elsewhere)'
+        : undefined,
+    // Whether the kernel has netem only the machine can tell (the runner probes it); the namespace
+    // it needs is the `netns` capability.
+    netem: undefined,
     restart: can.restart
       ? undefined
       : 'a way to stop and restart the target (sse-chaos did not start this url target: give "control" ' +
@@ -190,6 +228,45 @@ function offers(target: TargetSpec, d: Declarations): Record<Capability, string 
         ? undefined
         : 'a declared shutdown grace period (declares.shutdownGraceMs)',
   };
+}
+
+/**
+ * What a multi-instance, Redis or network-namespace scenario must get right against the target it
+ * runs on (a config error names the scenario and the field): instances it names exist, a Redis it
+ * restarts keeps its data, a target in a namespace does not need the host's Redis.
+ */
+function checkCluster(s: Scenario, target: TargetSpec): void {
+  const started = target.kind === 'reference' || target.kind === 'zoo';
+  if (!started) return; // a target without these capabilities is skipped, not misconfigured
+  const o = target.options;
+  const count = o.instances ?? 1;
+  if (count > 1 && o.log !== 'redis')
+    throw new ScenarioConfigError(
+      `${s.name}: topology.server.instances: ${count} instances need log: 'redis' (memory and file logs belong to one process)`,
+    );
+  s.faults.forEach((f, i) => {
+    const name = instanceParam(f);
+    const legNumber = /^origin-(\d+)$/.exec(f.leg ?? '')?.[1];
+    const n =
+      name !== undefined ? Number(name.slice('instance-'.length)) : legNumber ? Number(legNumber) : undefined;
+    if (n !== undefined && (n < 1 || n > count))
+      throw new ScenarioConfigError(
+        `${s.name}: faults.${i}: ${name ?? f.leg} does not exist: the target runs ${count} instance${count === 1 ? '' : 's'} (topology.server.instances)`,
+      );
+    if ((f.action === 'redis-restart' || f.leg === 'redis') && o.log !== 'redis')
+      throw new ScenarioConfigError(
+        `${s.name}: faults.${i}: ${f.action} acts on the Redis log: set topology.server.log: 'redis'`,
+      );
+    if (f.action === 'redis-restart' && o.redisPersistence !== 'aof-always')
+      throw new ScenarioConfigError(
+        `${s.name}: faults.${i}: redis-restart on a Redis without persistence empties the log (every stream resets): ` +
+          "set topology.server.redisPersistence: 'aof-always'",
+      );
+  });
+  if (s.topology.netns && o.log === 'redis')
+    throw new ScenarioConfigError(
+      `${s.name}: topology.netns: a target in a network namespace cannot reach the stack's Redis; use a memory or file log`,
+    );
 }
 
 export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
@@ -220,14 +297,21 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
   const retryBase = d.retry?.baseMs;
   const retryMax = d.retry ? d.retry.baseMs + d.retry.jitterMs : undefined;
 
-  // Capabilities: the ones the faults imply, plus the scenario's own.
+  // Capabilities: the ones the faults and the topology imply, plus the scenario's own.
   const needs = new Set<Capability>(s.needs);
   for (const f of s.faults) {
     const need = FAULT_NEEDS[f.action];
     if (need) needs.add(need);
+    if (BELOW_TCP.has(f.action)) needs.add('netns');
     if (f.action === 'target-sigterm') needs.add('shutdown-grace');
     if (f.duration === PAST_RETENTION) needs.add('retention');
+    if (instanceParam(f) !== undefined || /^origin-\d+$/.test(f.leg ?? '')) needs.add('instances');
+    if (f.leg === 'redis') needs.add('redis');
   }
+  if ((s.topology.server.instances ?? 1) > 1) needs.add('instances');
+  if (s.topology.server.log === 'redis') needs.add('redis');
+  if (s.topology.netns) needs.add('netns');
+  checkCluster(s, target);
   const have = offers(target, d);
   const missing = [...needs].filter((c) => have[c] !== undefined);
 
@@ -314,7 +398,7 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
     const back = (f: FaultStep): number =>
       f.at +
       f.duration +
-      (TARGET_FAULTS.has(f.action) ? RESTART_ALLOWANCE_MS : 0) +
+      (RESTARTS.has(f.action) ? RESTART_ALLOWANCE_MS + Number(f.params.downMs ?? 0) : 0) +
       (MASS_CUTS.has(f.action) ? maxWait : 0) +
       d.heartbeatMs;
     const needed = Math.ceil(Math.max(...faults.map(back)) + MIN_JUDGED_WINDOW_MS);
@@ -343,8 +427,11 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
   const lanesOf = (leg: Leg | undefined): ('edge' | 'edge-b')[] =>
     leg === 'edge' || leg === 'edge-b' ? [leg] : ['edge', 'edge-b'];
   const share = { edge: 1 - fleet.edgeBFraction, 'edge-b': fleet.edgeBFraction };
+  const instances =
+    target.kind === 'reference' || target.kind === 'zoo' ? (target.options.instances ?? 1) : 1;
   const obeyingCut = (f: FaultStep): number => {
-    if (!MASS_CUTS.has(f.action)) return 0;
+    // A cut between the instances and Redis cuts no client's stream.
+    if (!MASS_CUTS.has(f.action) || f.leg === 'redis') return 0;
     const away = (lane: 'edge' | 'edge-b'): boolean =>
       faults.some(
         (g) =>
@@ -357,7 +444,9 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
     const connected = lanesOf(f.leg)
       .filter((lane) => !away(lane))
       .reduce((sum, lane) => sum + share[lane], 0);
-    return Math.floor(obeying * connected);
+    // One instance of several (its stop, or its origin leg): about its share of the fleet.
+    const one = instanceParam(f) !== undefined || /^origin-\d+$/.test(f.leg ?? '');
+    return Math.floor((obeying * connected) / (one ? instances : 1));
   };
   const massCut = faults.some((f) => obeyingCut(f) >= JUDGING.spreadMinSubscribers);
   const features: ScenarioFeatures = {
@@ -368,6 +457,7 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
     realBrowsers: fleet.chromium.count > 0,
     sigterm: faults.some((f) => f.action === 'target-sigterm'),
     targetStop: faults.some((f) => TARGET_FAULTS.has(f.action)),
+    instanceStop: faults.some((f) => TARGET_FAULTS.has(f.action) && instanceParam(f) !== undefined),
     durable: d.durable,
     retention: d.retention !== undefined,
     gapExpected: overflow !== undefined,
@@ -407,21 +497,34 @@ export function planScenario(s: Scenario, options: PlanOptions = {}): RunPlan {
     ...(s.topology.profileParams as ProfileParams | undefined),
   };
 
+  // Several instances are rendered into sse-chaos's own profiles only.
+  const clusterSkip =
+    needs.has('instances') && profile === USER_PROFILE
+      ? `several instances run behind sse-chaos's own ${proxy} profiles; your config names one {{upstream}}`
+      : undefined;
   const skip = profileSkip
     ? { needs: [`${proxy}-profile`], reason: profileSkip }
     : tlsSkip
       ? { needs: ['nginx-tls'], reason: tlsSkip }
-      : missing.length > 0
-        ? {
-            needs: missing,
-            reason: `needs ${missing.map((c) => have[c]).join('; ')}`,
-          }
-        : skipReason
-          ? { needs: ['retention'], reason: skipReason }
-          : undefined;
+      : clusterSkip
+        ? { needs: [`${proxy}-profile`], reason: clusterSkip }
+        : missing.length > 0
+          ? {
+              needs: missing,
+              reason: `needs ${missing.map((c) => have[c]).join('; ')}`,
+            }
+          : skipReason
+            ? { needs: ['retention'], reason: skipReason }
+            : undefined;
 
+  const probes: RunPlan['probes'] = [];
+  if (needs.has('redis')) probes.push('redis');
+  if (needs.has('netns') || needs.has('netem')) probes.push('netns');
+  if (needs.has('netem')) probes.push('netem');
   return {
     scenario: s,
+    probes,
+    netns: needs.has('netns') || needs.has('netem'),
     name: options.matrix ? `${s.name}@${proxy}` : s.name,
     ...(skip ? { skip } : {}),
     target,

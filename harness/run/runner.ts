@@ -24,7 +24,9 @@ import type { ScenarioResult } from '../results/results.ts';
 import { scrapeMetrics } from '../telemetry/scrape.ts';
 import { inSpan } from '../telemetry/tracing.ts';
 import { InfrastructureError, TopologyConfigError } from '../topology/errors.ts';
-import { localOnly, startTopology } from '../topology/index.ts';
+import { localOnly, localOnlyTarget, startTopology } from '../topology/index.ts';
+import { netemMissing, netnsMissing } from '../topology/netns.ts';
+import { redisMissing } from '../topology/redis-local.ts';
 import { parseRuntimeChoice, resolveRuntime } from '../topology/runtime.ts';
 import type { ComponentVersions, RuntimeName, Topology } from '../topology/topology.ts';
 import { startWorkload, type Workload, type WorkloadStats } from '../workload/publisher.ts';
@@ -118,9 +120,17 @@ export async function runPlan(plan: RunPlan, opts: RunScenarioOptions = {}): Pro
   // Resolved once here: the stack and the preflight use the runtime this run will have.
   const runtime = opts.runtime ?? (await resolveRuntime(parseRuntimeChoice(process.env.SSE_CHAOS_RUNTIME)));
   const localOnlyWhy =
-    runtime === 'containers' ? localOnly(plan.proxy, plan.userConfig !== undefined) : undefined;
+    runtime === 'containers'
+      ? (localOnly(plan.proxy, plan.userConfig !== undefined) ?? localOnlyTarget(plan.target, plan.netns))
+      : undefined;
   if (localOnlyWhy) {
     const skip = { needs: ['local-runtime'], reason: `needs the local runtime: ${localOnlyWhy}` };
+    return { result: skippedResult({ ...plan, skip }), interrupted: false, infrastructure: false };
+  }
+  // What only this machine can tell: a missing tool or kernel feature is a skip, never an error.
+  const absent = await machineLacks(plan.probes);
+  if (absent) {
+    const skip = { needs: [absent.need], reason: `needs ${absent.reason}` };
     return { result: skippedResult({ ...plan, skip }), interrupted: false, infrastructure: false };
   }
   const r = await recordPlan(plan, { ...opts, runtime });
@@ -208,11 +218,15 @@ export async function recordPlan(plan: RunPlan, opts: RunScenarioOptions = {}): 
       ...(plan.userConfig ? { userConfig: plan.userConfig } : {}),
       runtime,
       ...(plan.transport.tls ? { tls: { http2: plan.transport.http2 } } : {}),
+      ...(plan.netns ? { netns: true } : {}),
       ...(layout.toxiproxy > 1 ? { toxiproxyProcesses: layout.toxiproxy } : {}),
       ...(signal ? { signal } : {}),
     });
     checkInterrupt();
     const topo = topology;
+    // Which upstream address is which instance: the checks map the proxy's upstream header with it.
+    for (const i of topo.target.instances ?? [])
+      record({ kind: 'instance', t: clock.now(), name: i.name, upstream: i.upstream, leg: i.leg });
 
     const before = await scrapeMetrics(topo.urls.metrics);
     if (before.ok) {
@@ -266,7 +280,7 @@ export async function recordPlan(plan: RunPlan, opts: RunScenarioOptions = {}): 
     workload = startWorkload({
       ...plan.workload,
       run,
-      publish: publisherFor(plan.target, topo.urls.publish),
+      publish: publisherFor(plan.target, topo.urls.publishAll ?? [topo.urls.publish]),
       record,
       now: clock.now,
       ...(shard ? { slots: { index: shard.index, of: shard.of } } : {}),
@@ -350,6 +364,18 @@ export async function recordPlan(plan: RunPlan, opts: RunScenarioOptions = {}): 
     interrupted,
     infrastructure: infrastructure && !interrupted,
   };
+}
+
+/** The first machine capability a plan needs that is missing here, with its reason. */
+async function machineLacks(
+  probes: RunPlan['probes'],
+): Promise<{ need: RunPlan['probes'][number]; reason: string } | undefined> {
+  for (const need of probes) {
+    const reason =
+      need === 'redis' ? redisMissing() : need === 'netns' ? await netnsMissing() : await netemMissing();
+    if (reason) return { need, reason };
+  }
+  return undefined;
 }
 
 /** The message (an InfrastructureError's carries the component's last output). */

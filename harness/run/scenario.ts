@@ -37,10 +37,28 @@ const int = (what: string) =>
  * `shutdown-grace` for SIGTERM); a scenario
  * names the others. A target that lacks one gets the scenario reported as skipped, never errored.
  */
-export const CAPABILITIES = ['restart', 'crash', 'durable', 'retention', 'shutdown-grace'] as const;
+export const CAPABILITIES = [
+  'restart',
+  'crash',
+  'durable',
+  'retention',
+  'shutdown-grace',
+  /** Several instances of the target behind the proxy, one shared log (the reference server, zoo members). */
+  'instances',
+  /** A Redis log the stack starts (and can partition, slow down and restart). */
+  'redis',
+  /** The target in a network namespace of its own: faults below TCP (root, iproute2, nftables). */
+  'netns',
+  /** The kernel's netem qdisc (delay, reorder, duplicate, corrupt). */
+  'netem',
+] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
-const legSchema = z.enum(['edge', 'edge-b', 'origin']);
+/** `origin-N`: the origin leg of instance N of several. */
+const instanceLegSchema = z.templateLiteral(['origin-', z.number().int().min(1)]);
+const legSchema = z.union([z.enum(['edge', 'edge-b', 'origin', 'redis']), instanceLegSchema], {
+  error: (i) => `expected a leg: edge, edge-b, origin, origin-N (instance N's) or redis, got ${fmt(i.input)}`,
+});
 
 /** `past-retention`: the plan makes the fault outlast the target's declared retention. */
 export const PAST_RETENTION = 'past-retention';
@@ -132,6 +150,11 @@ export const scenarioSchema = z
         tls: z.boolean({ error: (i) => `expected true or false, got ${fmt(i.input)}` }).default(false),
         /** Clients speak HTTP/2 to nginx (needs `tls`: browsers use HTTP/2 only over TLS). */
         http2: z.boolean({ error: (i) => `expected true or false, got ${fmt(i.input)}` }).default(false),
+        /**
+         * The target runs in a network namespace of its own, on a veth pair the stack creates and
+         * removes: packet faults below TCP (packet-loss, rate-limit, netem) act on its link.
+         */
+        netns: z.boolean({ error: (i) => `expected true or false, got ${fmt(i.input)}` }).default(false),
       })
       .refine((t) => !t.http2 || t.tls, {
         error: 'HTTP/2 needs tls: true (browsers speak HTTP/2 only over TLS)',
@@ -231,7 +254,9 @@ export const scenarioSchema = z
       }
       const leg = f.leg ?? (f.fraction !== undefined ? 'edge-b' : 'edge');
       const explicit = f.leg !== undefined || f.fraction !== undefined;
-      if (def.legs.length ? !def.legs.includes(leg) : explicit) {
+      // An instance's origin leg takes the faults of `origin`.
+      const kind = /^origin-\d+$/.test(leg) ? 'origin' : leg;
+      if (def.legs.length ? !def.legs.includes(kind) : explicit) {
         ctx.addIssue({
           code: 'custom',
           message: `${f.action} cannot act on leg ${leg}`,

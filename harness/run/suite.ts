@@ -113,6 +113,9 @@ export async function runSuite(
         },
       );
       versions ??= outcome.versions;
+      // A Redis may start only for some scenarios (the cluster suite): keep its version once seen.
+      if (versions && outcome.versions?.redis && !versions.redis)
+        versions = { ...versions, redis: outcome.versions.redis };
       done.push(outcome.result);
       opts.onProgress?.({ type: 'scenario-end', result: outcome.result, index, total: plans.length });
       if (outcome.infrastructure) infrastructureError = true;

@@ -174,7 +174,20 @@ export function defaultSlos(ctx: CheckContext, budgets: SloBudgets, facts?: Prox
           `${v(m, 'delivery.silentGaps')} acknowledged events never reached ${v(m, 'delivery.subscribersWithLoss')} ` +
             `subscriber(s) and no \`event: reset\` declared them gone.`,
         ];
-        if (n(m, 'publish.repeatedIds') > 0)
+        if (n(m, 'delivery.silentGaps.inLogFault') > 0)
+          parts.push(
+            `${v(m, 'delivery.silentGaps.inLogFault')} were acknowledged while the target's log was failing (a Redis ` +
+              `partition or restart) and reached no subscriber at all: the target acknowledged them before they were ` +
+              `durable in its log (acknowledged-before-durable: the append was not awaited, or its failure was only ` +
+              `logged). Answer a publish only after the log confirmed the append, and answer 503 when it cannot.`,
+          );
+        const neverStored = n(m, 'delivery.silentGaps.inLogFault') > 0;
+        if (n(m, 'publish.repeatedIds') > 0 && neverStored)
+          parts.push(
+            `The target acknowledged ${v(m, 'publish.repeatedIds')} ids it had already given to earlier events: ids ` +
+              `handed out for appends that never happened were handed out again.`,
+          );
+        else if (n(m, 'publish.repeatedIds') > 0)
           parts.push(
             `The target acknowledged ${v(m, 'publish.repeatedIds')} ids it had already given to earlier events: its ids ` +
               `restart (an in-process counter), so after a restart a client's Last-Event-ID names the wrong event and ` +
@@ -209,6 +222,14 @@ export function defaultSlos(ctx: CheckContext, budgets: SloBudgets, facts?: Prox
             `${v(m, 'delivery.silentGaps.notReplayed')} were published while subscribers were away; they came back with ` +
               `a Last-Event-ID and got no replay at all: the server ignores Last-Event-ID (or no longer recognises it ` +
               `and resumes live without a reset). Replay strictly after the Last-Event-ID, or send \`event: reset\`.`,
+          );
+        if (n(m, 'delivery.silentGaps.otherInstance') > 0)
+          parts.push(
+            `${v(m, 'delivery.silentGaps.otherInstance')} were published while subscribers were away; they came back ` +
+              `(with a Last-Event-ID) to one of several instances, whose replay left them out (another instance than ` +
+              `before, or part of a replay): replay reads what one instance holds (a per-process buffer filled on ` +
+              `its own publishes, a local cache), not the log every instance shares. Replay from the shared log ` +
+              `(e.g. XRANGE after the Last-Event-ID) on every instance.`,
           );
         if (n(m, 'delivery.silentGaps.afterRestart') > 0)
           parts.push(
@@ -455,6 +476,26 @@ export function defaultSlos(ctx: CheckContext, budgets: SloBudgets, facts?: Prox
         `lower the \`retry:\` value or the backoff cap, and make sure the target is ready before the proxy sends it traffic.`,
     },
     {
+      name: 'failover-time',
+      description: `When an instance stops, its subscribers stream again from another within ${recoveryBudget} ms (p95).`,
+      measurement: 'instances.failoverP95Ms',
+      comparator: '<=',
+      threshold: recoveryBudget,
+      unit: 'ms',
+      evidence: 'instances.failovers',
+      appliesTo: (f) => f.instanceStop === true,
+      diagnose: (m) =>
+        `subscribers of a stopped instance took ${v(m, 'instances.failoverP95Ms', ' ms')} (p95; max ` +
+        `${v(m, 'instances.failoverMaxMs', ' ms')}, ${v(m, 'instances.failovers')} failovers) from the end of their ` +
+        `stream to the first byte on another instance: the proxy kept sending reconnects to the stopped instance ` +
+        `(no next-upstream retry, health checks too slow), or marked every instance failed (nginx's max_fails: a ` +
+        `server's failure count resets only when a request to it completes, which a stream never does: use ` +
+        `max_fails=0 with proxy_next_upstream), or clients waited long retry hints ` +
+        `(largest ${v(m, 'reconnect.maxRetryHintMs', ' ms')}). Let the proxy retry a stream request on the next ` +
+        `instance (nginx \`proxy_next_upstream error timeout http_502 http_503\`, HAProxy \`option redispatch\`), ` +
+        `and keep retry hints short.`,
+    },
+    {
       name: 'no-give-up',
       description:
         'No subscriber stops reconnecting for good (a browser EventSource gives up on any non-200).',
@@ -573,8 +614,11 @@ export function defaultSlos(ctx: CheckContext, budgets: SloBudgets, facts?: Prox
       diagnose: (m) =>
         `${v(m, 'shutdown.lostAcknowledged')} publishes acknowledged before the target stopped were missed after the ` +
         `restart (${v(m, 'delivery.needlessGaps')} declared gone by resets although the log is declared durable and ` +
-        `its retention covered them, ${v(m, 'delivery.silentGaps.afterRestart')} silently): the target acknowledged ` +
-        `events it had not made durable (an in-memory log, or an fsync policy weaker than documented)` +
+        `its retention covered them, ${v(m, 'delivery.silentGaps.afterRestart')} silently): ` +
+        (n(m, 'delivery.silentGaps.otherInstance') > 0
+          ? `subscribers came back to instances whose replay did not come from the shared log (see no-silent-loss), or `
+          : '') +
+        `the target acknowledged events it had not made durable (an in-memory log, or an fsync policy weaker than documented)` +
         (n(m, 'publish.repeatedIds') > 0 ? ', and its ids restarted so replay skipped them' : '') +
         `. Acknowledge only after the append reached the durable log, and keep ids unique across restarts.`,
     },

@@ -23,6 +23,8 @@ export interface ScenarioFeatures {
   sigterm: boolean;
   /** A target stop (SIGTERM, SIGKILL). */
   targetStop: boolean;
+  /** A stop of one instance of several (the others keep serving: its clients fail over). */
+  instanceStop?: boolean;
   /** The target declared a durable log. */
   durable: boolean;
   /** The target declared its replay retention. */

@@ -13,6 +13,7 @@
  */
 import { TopologyConfigError } from './errors.ts';
 import { resolveParams, retryBuckets, unavailableRetryRange, type ProfileParams } from './nginx-profiles.ts';
+import { UPSTREAM_HEADER } from '../history/upstream-header.ts';
 import { PROBE_PATH } from './nginx-probe.ts';
 import type { ProxyPlacement, RenderMeta } from './proxy-placement.ts';
 
@@ -104,6 +105,25 @@ function ssePage(range: { minMs: number; maxMs: number }): string[] {
   ];
 }
 
+function upstreamsOf(placement: ProxyPlacement): readonly string[] {
+  return placement.upstreams && placement.upstreams.length > 1 ? placement.upstreams : [placement.upstream];
+}
+
+/**
+ * Several instances: round robin (no stickiness), a request that meets a dead instance is tried on
+ * the next for up to a second, and every response names the upstream that served it.
+ */
+function clusterLines(placement: ProxyPlacement): string[] {
+  if (upstreamsOf(placement).length < 2) return [];
+  return [
+    '        lb_policy round_robin',
+    '        lb_try_duration 1s',
+    '        fail_duration 1s',
+    '        # Which instance served the stream (sse-chaos maps the address back to the instance).',
+    `        header_down +${UPSTREAM_HEADER} {http.reverse_proxy.upstream.hostport}`,
+  ];
+}
+
 /** Renders a Caddyfile for a profile. Pure; throws TopologyConfigError on bad input. */
 export function renderCaddyConfig(
   profile: string,
@@ -141,8 +161,9 @@ export function renderCaddyConfig(
     `    respond @sse_chaos_probe "${meta.profile} ${meta.generation}`,
     '" 200',
     ...(s.sseUnavailableRetry ? ssePage(s.sseUnavailableRetry) : []),
-    `    reverse_proxy ${placement.upstream} {`,
+    `    reverse_proxy ${upstreamsOf(placement).join(' ')} {`,
     '        flush_interval -1',
+    ...clusterLines(placement),
     ...(s.readTimeoutMs !== undefined
       ? ['        transport http {', `            read_timeout ${s.readTimeoutMs}ms`, '        }']
       : []),

@@ -2,25 +2,31 @@
 // parent started. The parent writes one command per line on our stdin:
 //   +PGID   a process group to kill on cleanup      -PGID  forget it (stopped normally)
 //   +dPATH  a temp dir to remove on cleanup          -dPATH forget it
+//   +lNAME  a host network interface (veth) to delete -lNAME forget it
+//   +nNAME  a network namespace to delete            -nNAME forget it
 // When stdin closes (the parent exited, crashed or was SIGKILLed) we SIGTERM every group, SIGKILL
 // the survivors shortly after, remove the temp dirs and exit. Plain .mjs so it starts in ~40 ms
 // without tsx. We live in our own process group, so a terminal Ctrl-C reaches only the parent,
 // which then stops its topology in order.
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import process from 'node:process';
 import { setTimeout } from 'node:timers';
 
 const groups = new Set();
 const dirs = new Set();
+const links = new Set();
+const namespaces = new Set();
+const NAMED = { d: dirs, l: links, n: namespaces };
 let buffered = '';
 
 function apply(line) {
   if (line.length < 2) return;
   const add = line[0] === '+';
-  const isDir = line[1] === 'd';
-  const value = isDir ? line.slice(2) : Number(line.slice(1));
-  const set = isDir ? dirs : groups;
-  if (!isDir && !Number.isInteger(value)) return;
+  const named = NAMED[line[1]];
+  const value = named ? line.slice(2) : Number(line.slice(1));
+  const set = named ?? groups;
+  if (!named && !Number.isInteger(value)) return;
   if (add) set.add(value);
   else set.delete(value);
 }
@@ -39,6 +45,9 @@ function cleanup() {
   signalAll('SIGTERM');
   const finish = () => {
     signalAll('SIGKILL');
+    // A veth's deletion removes its pair at once; the namespace (and its rules) goes with its delete.
+    for (const link of links) spawnSync('ip', ['link', 'delete', link], { stdio: 'ignore', timeout: 5000 });
+    for (const ns of namespaces) spawnSync('ip', ['netns', 'delete', ns], { stdio: 'ignore', timeout: 5000 });
     for (const dir of dirs) {
       try {
         rmSync(dir, { recursive: true, force: true });

@@ -5,12 +5,15 @@
  * - `exit`, and SIGINT/SIGTERM/SIGHUP when nobody else handles them: kill every group synchronously;
  * - the guardian process (guardian.mjs), which holds a pipe from us and kills every group when the
  *   pipe closes: that covers the parent being SIGKILLed or crashing natively.
+ * Temp dirs and network namespaces (with their veths) are released the same way.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { packageFile } from '../package-layout.ts';
 
 const groups = new Set<number>();
+/** Network namespaces we made, with their host-side veths. */
+const netnsOwned = new Map<string, readonly string[]>();
 let guardian: ChildProcess | undefined;
 let hooksInstalled = false;
 
@@ -31,6 +34,7 @@ function ensureGuardian(): void {
   guardian.unref();
   (guardian.stdin as unknown as Socket | null)?.unref?.();
   for (const pgid of groups) send(`+${pgid}`);
+  for (const [netns, links] of netnsOwned) send([...links.map((l) => `+l${l}`), `+n${netns}`].join('\n'));
   installHooks();
 }
 
@@ -43,6 +47,11 @@ function killAllSync(): void {
     }
   }
   groups.clear();
+  for (const [netns, links] of netnsOwned) {
+    for (const l of links) spawnSync('ip', ['link', 'delete', l], { stdio: 'ignore', timeout: 5_000 });
+    spawnSync('ip', ['netns', 'delete', netns], { stdio: 'ignore', timeout: 5_000 });
+  }
+  netnsOwned.clear();
 }
 
 function installHooks(): void {
@@ -82,6 +91,23 @@ export function guardDir(path: string): void {
 
 export function releaseDir(path: string): void {
   send(`-d${path}`);
+}
+
+/**
+ * Registers a network namespace and its host-side veth (netns.ts), removed by the guardian if we die
+ * first, and on our own exit (a synchronous last resort when the stack's owner could not run).
+ */
+export function guardNetns(netns: string, links: readonly string[]): void {
+  ensureGuardian();
+  netnsOwned.set(netns, links);
+  for (const l of links) send(`+l${l}`);
+  send(`+n${netns}`);
+}
+
+export function releaseNetns(netns: string, links: readonly string[]): void {
+  netnsOwned.delete(netns);
+  for (const l of links) send(`-l${l}`);
+  send(`-n${netns}`);
 }
 
 /** The guardian's pid (for tests that prove it cleans up). */

@@ -17,6 +17,7 @@
  */
 import { TopologyConfigError } from './errors.ts';
 import { resolveParams, unavailableRetryRange, type ProfileParams } from './nginx-profiles.ts';
+import { UPSTREAM_HEADER } from '../history/upstream-header.ts';
 import { PROBE_PATH } from './nginx-probe.ts';
 import type { ProxyPlacement, RenderMeta } from './proxy-placement.ts';
 
@@ -158,6 +159,24 @@ function ssePage(range: { minMs: number; maxMs: number }): string[] {
   ];
 }
 
+/**
+ * The backend's servers. Several instances: round robin (no stickiness), health-checked every 500 ms
+ * so a dead instance is left out, a request that meets one is redispatched to another, and every
+ * response names the server that answered in UPSTREAM_HEADER.
+ */
+function servers(placement: ProxyPlacement): string[] {
+  const cluster = placement.upstreams && placement.upstreams.length > 1 ? placement.upstreams : [];
+  if (cluster.length === 0) return [`    server target ${placement.upstream}`];
+  return [
+    '    balance roundrobin',
+    '    option redispatch',
+    '    retries 2',
+    '    # Which instance served the stream (sse-chaos maps the address back to the instance).',
+    `    http-response set-header ${UPSTREAM_HEADER} "%si:%sp"`,
+    ...cluster.map((u, i) => `    server instance-${i + 1} ${u} check inter 500ms fall 1 rise 1`),
+  ];
+}
+
 /** Renders haproxy.cfg for a profile. Pure; throws TopologyConfigError on bad input. */
 export function renderHaproxyConfig(
   profile: string,
@@ -199,7 +218,7 @@ export function renderHaproxyConfig(
     'backend sse_chaos_target',
     ...(s.sseUnavailableRetry ? ssePage(s.sseUnavailableRetry) : []),
     ...(s.backend ?? []).map((l) => `    ${l}`),
-    `    server target ${placement.upstream}`,
+    ...servers(placement),
     '',
   ].join('\n');
 }

@@ -12,6 +12,7 @@ import { isProxyProfile, unknownProfile } from './proxy-profiles.ts';
 import { USER_PROFILE, type UserProxyConfig } from './user-config.ts';
 import { parseRuntimeChoice, resolveRuntime, type RuntimeChoice } from './runtime.ts';
 import { parseTarget, type TargetSpec } from './target.ts';
+import { instanceCount, usesRedis } from './instances.ts';
 import { startLocalTopology } from './local.ts';
 
 export interface StartTopologyOptions {
@@ -28,6 +29,8 @@ export interface StartTopologyOptions {
   runtime?: RuntimeChoice;
   /** Clients reach nginx over TLS with a certificate made for the run (HTTP/2 when `http2`). */
   tls?: { http2: boolean };
+  /** Run the target in a network namespace of its own (faults below TCP; local runtime, root). */
+  netns?: boolean;
   /**
    * toxiproxy-server processes for a large fleet (local runtime; default 1): each carries every leg
    * for its share, and `urls.streams` / `urls.toxiproxyApis` list them.
@@ -55,9 +58,10 @@ export async function startTopology(options: StartTopologyOptions): Promise<Topo
     signal: options.signal,
     proxy: kind,
     ...(options.userConfig ? { userConfig: options.userConfig } : {}),
+    ...(options.netns ? { netns: true } : {}),
   };
   if (runtime === 'containers') {
-    const why = localOnly(kind, user);
+    const why = localOnly(kind, user) ?? localOnlyTarget(target, options.netns ?? false);
     if (why) throw new TopologyConfigError(`the containers runtime cannot run ${why}; use --runtime local`);
     const { startContainersTopology } = await import('./containers.ts');
     return startContainersTopology(start);
@@ -68,6 +72,18 @@ export async function startTopology(options: StartTopologyOptions): Promise<Topo
   });
 }
 
+/**
+ * Why a target must run on the local runtime, or undefined: several instances, a Redis log and a
+ * network namespace are built from local processes only (the containers runtime has one target
+ * container and no redis image).
+ */
+export function localOnlyTarget(target: TargetSpec, netns: boolean): string | undefined {
+  if (instanceCount(target) > 1) return 'several instances of the target (local runtime only)';
+  if (usesRedis(target)) return 'a Redis log (the stack starts redis-server as a local process)';
+  if (netns) return 'a target in a network namespace (faults below TCP; local runtime only)';
+  return undefined;
+}
+
 /** Why a stack must run on the local runtime (HAProxy, Caddy, a user's config), or undefined. */
 export function localOnly(kind: ProxyKind, userConfig: boolean): string | undefined {
   if (kind !== 'nginx') return `${kind} (local runtime only: no container image for it yet)`;
@@ -76,6 +92,7 @@ export function localOnly(kind: ProxyKind, userConfig: boolean): string | undefi
 }
 
 export type {
+  InstanceControl,
   Topology,
   ProxyControl,
   StackUrls,

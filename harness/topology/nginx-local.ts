@@ -25,6 +25,8 @@ export interface LocalNginxOptions {
   params?: ProfileParams;
   /** The origin proxy address, `127.0.0.1:PORT`. */
   upstream: string;
+  /** Several instances' origin legs (the first is `upstream`): the proxy balances over them. */
+  upstreams?: readonly string[];
   /** Listen with TLS (a certificate made for this nginx, in its prefix), HTTP/2 when `http2`. */
   tls?: { http2: boolean };
   /** The user's own nginx config, run as profile `user`. */
@@ -92,6 +94,7 @@ export async function startLocalNginx(options: LocalNginxOptions): Promise<Local
         {
           listen,
           upstream,
+          ...(options.upstreams ? { upstreams: options.upstreams } : {}),
           admin: '',
           ...(moreUpstreams?.length ? { moreUpstreams } : {}),
           pidPath: join(prefix, 'nginx.pid'),

@@ -11,6 +11,7 @@
  * shows its own symptom alone (limit-conn's 503 must reach the client to be seen).
  */
 import { readFileSync } from 'node:fs';
+import { UPSTREAM_HEADER } from '../history/upstream-header.ts';
 import { packageFile } from '../package-layout.ts';
 import { TopologyConfigError } from './errors.ts';
 
@@ -56,6 +57,12 @@ export interface Placement {
   listen: string;
   /** The upstream `server`: the origin proxy, e.g. `127.0.0.1:PORT` or `toxiproxy:8668`. */
   upstream: string;
+  /**
+   * Several instances of the target, each behind its own origin leg: the upstream block lists them
+   * all (round robin, no stickiness) and every proxied response names its server in UPSTREAM_HEADER.
+   * One (or none) renders exactly the single-server config.
+   */
+  upstreams?: readonly string[];
   /** More upstream servers (round-robin with `upstream`): the origin legs of further toxiproxy processes. */
   moreUpstreams?: readonly string[];
   pidPath: string;
@@ -328,8 +335,38 @@ export interface RenderOptions {
 const indent = (lines: string[] | undefined, spaces: number): string =>
   (lines ?? []).map((l) => (l === '' ? '' : `${' '.repeat(spaces)}${l}`)).join('\n');
 
+/** The servers of several instances, or none for one. */
+function clusterOf(placement: Placement): readonly string[] {
+  return placement.upstreams && placement.upstreams.length > 1 ? placement.upstreams : [];
+}
+
+/**
+ * The `upstream target` block's servers. Several instances: round robin (no stickiness), and a stream
+ * request that meets a dead or draining instance moves to the next one (a GET is safe to retry).
+ * `max_fails=0`: nginx's passive health check does not suit streams. A failed server is retried once
+ * per fail_timeout, and its failure count resets only when a request to it *completes*; an SSE stream
+ * never does, so after one failure per server (a rolling restart) nginx answers "no live upstreams" to
+ * nearly every new stream for as long as the streams that got through stay open (measured).
+ */
+function upstreamServers(placement: Placement): string[] {
+  const cluster = clusterOf(placement);
+  if (cluster.length === 0)
+    return [placement.upstream, ...(placement.moreUpstreams ?? [])].map((u) => `server ${u};`);
+  return cluster.map((u) => `server ${u} max_fails=0;`);
+}
+
+/** What a location adds with several instances: failover to the next one, and which one served. */
+function clusterLines(placement: Placement): string[] {
+  if (clusterOf(placement).length === 0) return [];
+  return [
+    'proxy_next_upstream error timeout http_502 http_503 http_504;',
+    '# Which instance served the stream (sse-chaos maps the address back to the instance).',
+    `add_header ${UPSTREAM_HEADER} $upstream_addr always;`,
+  ];
+}
+
 /** How a location proxies to the target; shared by `location /` and `@sse_stream` so they cannot drift. */
-function proxyLines(d: Directives): string[] {
+function proxyLines(d: Directives, placement: Placement): string[] {
   return [
     'proxy_pass http://target;',
     '# Set explicitly: the upstream default is 1.0 before nginx 1.29.7 and 1.1 after.',
@@ -340,6 +377,7 @@ function proxyLines(d: Directives): string[] {
     `proxy_buffering ${d.buffering ? 'on' : 'off'};`,
     `proxy_read_timeout ${d.readTimeoutMs}ms;`,
     ...(d.location ?? []),
+    ...clusterLines(placement),
   ];
 }
 
@@ -361,7 +399,10 @@ export function retryBuckets(minMs: number, maxMs: number, buckets = RETRY_BUCKE
  * `retry`. Other requests (/metrics, /readyz, publishes) never enter it and keep their real status
  * and body. The 418 detour is the documented-safe use of `if` in a location (a bare `return`).
  */
-function ssePage(d: Directives): { http: string[]; routing: string[]; locations: string[] } {
+function ssePage(
+  d: Directives,
+  placement: Placement,
+): { http: string[]; routing: string[]; locations: string[] } {
   const range = d.sseUnavailableRetry;
   if (!range) return { http: [], routing: [], locations: [] };
   const values = retryBuckets(range.minMs, range.maxMs);
@@ -390,7 +431,7 @@ function ssePage(d: Directives): { http: string[]; routing: string[]; locations:
     locations: [
       '',
       'location @sse_stream {',
-      ...proxyLines(d).map((l) => `    ${l}`),
+      ...proxyLines(d, placement).map((l) => `    ${l}`),
       '    proxy_intercept_errors on;',
       '    error_page 502 503 504 = @sse_unavailable;',
       '}',
@@ -416,7 +457,7 @@ export function renderNginxConfig(profile: string, options: RenderOptions): stri
   const params = resolveParams(options.params);
   const { placement } = options;
   const d = def.directives(params, placement);
-  const sse = ssePage(d);
+  const sse = ssePage(d, placement);
   const tls = tlsLines(placement.tls);
   const values: Record<string, string> = {
     profile,
@@ -430,13 +471,13 @@ export function renderNginxConfig(profile: string, options: RenderOptions): stri
     listenOptions: tls.listenOptions,
     tlsDirectives: indent(tls.directives, 8),
     upstream: placement.upstream,
-    moreUpstreams: (placement.moreUpstreams ?? []).map((u) => `\n        server ${u};`).join(''),
+    upstreamServers: indent(upstreamServers(placement), 8),
     workerProcesses: String(params.workerProcesses),
     mainDirectives: (d.main ?? []).join('\n'),
     workerConnections: String(d.workerConnections),
     httpDirectives: indent([...(d.http ?? []), ...sse.http], 4),
     sseRouting: indent(sse.routing, 12),
-    proxyDirectives: indent(proxyLines(d), 12),
+    proxyDirectives: indent(proxyLines(d, placement), 12),
     sseLocations: indent(sse.locations, 8),
   };
   const rendered = (options.template ?? defaultTemplate()).replace(/\{\{(\w+)\}\}/g, (_m, key: string) => {

@@ -34,6 +34,8 @@ export interface LocalProxyOptions {
   params?: ProfileParams;
   /** The origin leg, `127.0.0.1:PORT`. */
   upstream: string;
+  /** Several instances' origin legs (the first is `upstream`): the proxy balances over them. */
+  upstreams?: readonly string[];
   userConfig?: UserProxyConfig;
   signal?: AbortSignal;
 }
@@ -82,6 +84,7 @@ export async function startLocalProxy(options: LocalProxyOptions): Promise<Local
       placement = {
         listen: address,
         upstream,
+        ...(options.upstreams ? { upstreams: options.upstreams } : {}),
         admin: `127.0.0.1:${await freePort()}`,
         pidPath: join(prefix, 'proxy.pid'),
         errorLog: join(prefix, 'error.log'),

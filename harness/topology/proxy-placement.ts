@@ -8,6 +8,11 @@ export interface ProxyPlacement {
   listen: string;
   /** The origin leg, `127.0.0.1:PORT`. */
   upstream: string;
+  /**
+   * Several instances of the target, each behind its own origin leg (the first is `upstream`): the
+   * proxy balances over all of them and names the one that served each response in UPSTREAM_HEADER.
+   */
+  upstreams?: readonly string[];
   /** Caddy's admin API address, `127.0.0.1:PORT` (ignored by HAProxy). */
   admin: string;
 }

@@ -29,18 +29,46 @@ export interface LocalTargetOptions {
   signal?: AbortSignal;
   /** How long SIGTERM may take on stop() before SIGKILL. Default 3000 ms. */
   stopGraceMs?: number;
+  /**
+   * Where it listens and is reached (default 127.0.0.1 for all three). In a network namespace it
+   * listens on every address of the namespace (`bind` 0.0.0.0), is reached for publishes, metrics and
+   * readiness on the control link (`host`), and by the proxy's origin leg on the data link, the one
+   * packet faults act on (`upstreamHost`).
+   */
+  host?: string;
+  bind?: string;
+  upstreamHost?: string;
+  /** A command prefix it runs under (`ip netns exec NAME`: inside a network namespace). */
+  wrap?: readonly string[];
+  /** The shared Redis log (`redis://HOST:PORT`), for `log: 'redis'`. */
+  redisUrl?: string;
+  /** Its name in process listings and errors (an instance's, `instance-2`). Default `target`. */
+  name?: string;
 }
 
 const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
+/** Options the harness acts on itself: they are not flags of the server. */
+const HARNESS_SIDE = new Set(['extraArgs', 'instances', 'redisPersistence']);
+
 /** The reference server's flags for its options (pure). */
-export function referenceArgs(options: ReferenceOptions, port: number, logPath: string): string[] {
-  const args = ['--host', '127.0.0.1', '--port', String(port)];
+export function referenceArgs(
+  options: ReferenceOptions,
+  port: number,
+  logPath: string,
+  where: { host?: string; redisUrl?: string } = {},
+): string[] {
+  const args = ['--host', where.host ?? '127.0.0.1', '--port', String(port)];
   for (const [key, value] of Object.entries(options)) {
-    if (key === 'extraArgs' || value === undefined) continue;
+    if (HARNESS_SIDE.has(key) || value === undefined) continue;
     args.push(`--${kebab(key)}`, String(value));
   }
   if (options.log === 'file') args.push('--log-path', logPath);
+  if (options.log === 'redis') {
+    if (!where.redisUrl)
+      throw new InfrastructureError('target', "log 'redis' without a Redis to point it at");
+    args.push('--redis-url', where.redisUrl);
+  }
   return [...args, ...(options.extraArgs ?? [])];
 }
 
@@ -51,7 +79,14 @@ interface Launch {
   env: NodeJS.ProcessEnv;
 }
 
-function launchFor(spec: TargetSpec, port: number, workDir: string): Launch {
+function launchFor(spec: TargetSpec, port: number, o: LocalTargetOptions): Launch {
+  const l = launchOf(spec, port, o);
+  if (!o.wrap?.length) return l;
+  return { ...l, file: o.wrap[0]!, args: [...o.wrap.slice(1), l.file, ...l.args] };
+}
+
+function launchOf(spec: TargetSpec, port: number, o: LocalTargetOptions): Launch {
+  const workDir = o.workDir;
   if (spec.kind === 'reference' || spec.kind === 'zoo') {
     const entry = spec.kind === 'zoo' ? 'zoo/main' : 'server/main';
     const main = join(codeRoot, `${entry}.${fromSource ? 'ts' : 'js'}`);
@@ -63,19 +98,23 @@ function launchFor(spec: TargetSpec, port: number, workDir: string): Launch {
       args: [
         ...nodeEntry(entry),
         ...defect,
-        ...referenceArgs(spec.options, port, join(workDir, 'events.log')),
+        ...referenceArgs(spec.options, port, join(workDir, 'events.log'), {
+          ...((o.bind ?? o.host) ? { host: o.bind ?? o.host } : {}),
+          ...(o.redisUrl ? { redisUrl: o.redisUrl } : {}),
+        }),
       ],
       cwd: packageRoot,
       env: process.env,
     };
   }
   if (spec.kind === 'command') {
-    const argv = spec.command.map((a) => a.replaceAll('{port}', String(port)));
+    const host = o.bind ?? o.host ?? '127.0.0.1';
+    const argv = spec.command.map((a) => a.replaceAll('{port}', String(port)).replaceAll('{host}', host));
     return {
       file: argv[0]!,
       args: argv.slice(1),
       cwd: spec.cwd,
-      env: { ...process.env, ...spec.env, PORT: String(port) },
+      env: { ...process.env, ...spec.env, PORT: String(port), HOST: host },
     };
   }
   throw new Error('a url target has no process');
@@ -106,13 +145,15 @@ export async function startLocalTarget(spec: TargetSpec, options: LocalTargetOpt
   let previousLogs = '';
   let proc: ManagedProcess;
 
+  const host = options.host ?? '127.0.0.1';
+  const name = options.name ?? 'target';
   const launch = async (): Promise<string> => {
-    const l = launchFor(spec, port, options.workDir);
-    const p = spawnManaged('target', l.file, l.args, { cwd: l.cwd, env: l.env });
+    const l = launchFor(spec, port, options);
+    const p = spawnManaged(name, l.file, l.args, { cwd: l.cwd, env: l.env });
     proc = p;
     const logTail = (): string => tail(p.output());
     try {
-      let base = `http://127.0.0.1:${port}`;
+      let base = `http://${host}:${port}`;
       if (spec.kind === 'reference' || spec.kind === 'zoo') {
         const announced = await withTimeout(
           Promise.race([listeningUrl(p), p.exited.then(() => undefined)]),
@@ -120,15 +161,15 @@ export async function startLocalTarget(spec: TargetSpec, options: LocalTargetOpt
         );
         if (!announced)
           throw new InfrastructureError(
-            'target',
+            name,
             'the reference server did not print its "listening" line',
             logTail(),
           );
-        base = announced.replace(/\/$/, '');
-        port = Number(new URL(base).port);
+        port = Number(new URL(announced).port);
+        base = options.bind ? `http://${host}:${port}` : announced.replace(/\/$/, '');
       }
       await waitUntil({
-        component: 'target',
+        component: name,
         what: `GET ${base}${readyPath ?? '/'} answers ${readyPath === '/readyz' ? '200' : 'below 500'}`,
         check: async () => {
           const { status } = await httpGet(`${base}${readyPath ?? '/'}`);
@@ -144,7 +185,7 @@ export async function startLocalTarget(spec: TargetSpec, options: LocalTargetOpt
       await p.stop(500);
       throw err instanceof InfrastructureError
         ? err
-        : new InfrastructureError('target', (err as Error).message, logTail());
+        : new InfrastructureError(name, (err as Error).message, logTail());
     }
   };
 
@@ -166,7 +207,7 @@ export async function startLocalTarget(spec: TargetSpec, options: LocalTargetOpt
   };
   return {
     baseUrl,
-    address: `127.0.0.1:${port}`,
+    address: `${options.upstreamHost ?? host}:${port}`,
     control,
     pid: () => proc.pid,
     stop: async () => {

@@ -10,6 +10,8 @@ import { z } from 'zod';
 import { TopologyConfigError } from './errors.ts';
 
 const positiveInt = z.number().int().positive();
+/** The most instances of one target a stack starts (each a Node process and a toxiproxy leg). */
+export const MAX_INSTANCES = 8;
 const path = z.string().startsWith('/', { message: 'must start with "/"' });
 
 /**
@@ -21,11 +23,25 @@ export const referenceOptionsSchema = z.strictObject({
   heartbeatMs: positiveInt.optional(),
   retryMs: positiveInt.optional(),
   retryJitterMs: z.number().int().nonnegative().optional(),
-  log: z.enum(['memory', 'file']).optional(),
+  /** `redis`: a Redis stream every instance shares (sse-chaos starts redis-server for it). */
+  log: z.enum(['memory', 'file', 'redis']).optional(),
   /** How many events the replay log keeps. */
   logRetention: positiveInt.optional(),
   graceMs: z.number().int().nonnegative().optional(),
   publishToken: z.string().min(1).optional(),
+  /** A Redis command not answered within this fails (the server's --redis-timeout-ms). */
+  redisTimeoutMs: positiveInt.optional(),
+  /**
+   * Harness-side, not a flag: how many instances of the server run behind the proxy, each its own
+   * process on its own origin leg (default 1). More than one needs `log: 'redis'`, the log they share.
+   */
+  instances: z.number().int().min(1).max(MAX_INSTANCES).optional(),
+  /**
+   * Harness-side, not a flag: how the stack's redis-server keeps its data. `none` (default: `--save ''
+   * --appendonly no`, a restart loses the log) or `aof-always` (`--appendonly yes --appendfsync
+   * always`: everything Redis confirmed survives a restart).
+   */
+  redisPersistence: z.enum(['none', 'aof-always']).optional(),
   /** More flags passed verbatim (for options added after this schema). */
   extraArgs: z.array(z.string()).optional(),
 });
@@ -164,17 +180,31 @@ export const controlSchema = z
     message: 'give "stop" or "kill" with "start", or "restart"',
   });
 
+/** The options of a started reference server or zoo member: several instances share a Redis log. */
+const startedOptionsSchema = referenceOptionsSchema
+  .refine((o) => (o.instances ?? 1) === 1 || o.log === 'redis', {
+    message: "several instances need log: 'redis' (memory and file logs belong to one process)",
+    path: ['instances'],
+  })
+  .refine((o) => o.redisPersistence === undefined || o.log === 'redis', {
+    message: "redisPersistence applies to log: 'redis' only",
+    path: ['redisPersistence'],
+  });
+
 export const targetSpecSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('reference'), options: referenceOptionsSchema.default({}) }),
+  z.strictObject({ kind: z.literal('reference'), options: startedOptionsSchema.default({}) }),
   z.strictObject({
     kind: z.literal('zoo'),
     /** The defect (a member name of zoo/catalog.ts). */
     defect: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'expected a zoo member name' }),
-    options: referenceOptionsSchema.default({}),
+    options: startedOptionsSchema.default({}),
   }),
   z.strictObject({
     kind: z.literal('command'),
-    /** argv; `{port}` is replaced by the chosen port (also exported as env PORT). */
+    /**
+     * argv; `{port}` is replaced by the chosen port (also exported as env PORT) and `{host}` by the
+     * address to listen on (env HOST: 127.0.0.1, or a network namespace's own for faults below TCP).
+     */
     command: z.array(z.string()).min(1, 'must hold at least the program'),
     /** Fixed port; default: a free loopback port chosen by the OS. */
     port: z.number().int().min(1).max(65535).optional(),
@@ -246,7 +276,9 @@ export function referenceDeclarations(o: ReferenceOptions): Declarations {
     heartbeatMs: o.heartbeatMs,
     ...(o.retryMs !== undefined ? { retry: { baseMs: o.retryMs, jitterMs: o.retryJitterMs ?? 0 } } : {}),
     ...(o.logRetention !== undefined ? { retention: { events: o.logRetention } } : {}),
-    durable: o.log === 'file',
+    // A Redis log outlives every instance (a crashed instance loses nothing); Redis itself is the
+    // stack's, and a scenario that restarts it runs it with persistence (the plan insists).
+    durable: o.log === 'file' || o.log === 'redis',
     ...(o.graceMs !== undefined ? { shutdownGraceMs: o.graceMs } : {}),
   };
 }

@@ -5,8 +5,10 @@
  * Two runtimes implement it (local processes, testcontainers); they differ only in how a component
  * starts. Everything above this layer (faults, workload, fleet, runner) talks to this interface.
  */
+import type { NetnsControl } from './netns.ts';
 import type { ProfileParams } from './nginx-profiles.ts';
 import type { ProxyKind } from './proxy-kind.ts';
+import type { RedisControl } from './redis-local.ts';
 
 export type RuntimeName = 'local' | 'containers';
 
@@ -17,6 +19,8 @@ export interface StackUrls {
   streamB: string;
   /** Publish URL (direct to the target: publishes must not be disturbed by stream faults). */
   publish: string;
+  /** With several instances: each one's publish URL, in instance order (`publish` is the first). */
+  publishAll?: string[];
   /** The target's Prometheus metrics URL (direct). */
   metrics: string;
   /** The target's base URL, direct (no proxies). */
@@ -44,6 +48,8 @@ export interface ComponentVersions {
   toxiproxy: string;
   node: string;
   runtime: RuntimeName;
+  /** The stack's redis-server (`redis-server 7.0.15`), when the target's log is Redis. */
+  redis?: string;
 }
 
 /**
@@ -75,7 +81,28 @@ export interface ProxyControl {
 /** nginx's control is the proxy control (kept as a name for callers that only run nginx). */
 export type NginxControl = ProxyControl;
 
+/** One instance of a multi-instance target: its own process, origin leg and upstream address. */
+export interface InstanceControl {
+  /** `instance-1`, ... */
+  readonly name: string;
+  /** Its origin leg (a toxiproxy proxy of that name). */
+  readonly leg: string;
+  /** What the proxy proxies to for it (the origin leg's address): the upstream header's value. */
+  readonly upstream: string;
+  kill(signal: 'SIGTERM' | 'SIGKILL'): void;
+  waitExit(timeoutMs: number): Promise<{ code: number | null; signal: string | null } | undefined>;
+  /** Start it again on the same port; resolves when ready. */
+  restart(): Promise<void>;
+  readonly running: boolean;
+  pid(): number | undefined;
+}
+
 export interface TargetControl {
+  /**
+   * Several instances behind the proxy (absent for a single target): each can be stopped, crashed
+   * and started on its own; `kill`, `waitExit` and `restart` above act on all of them.
+   */
+  readonly instances?: readonly InstanceControl[];
   /** Send a signal to the target process (no-op for URL-only targets, which throw). */
   kill(signal: 'SIGTERM' | 'SIGKILL'): void;
   /** Resolves when the target process exits (or after timeoutMs with `undefined`). */
@@ -105,6 +132,10 @@ export interface Topology {
   /** The proxy between the legs (nginx, HAProxy or Caddy). */
   readonly proxy: ProxyControl;
   readonly target: TargetControl;
+  /** The stack's redis-server, when the target's log is Redis (behind the `redis` leg). */
+  readonly redis?: RedisControl;
+  /** The target's network namespace, when the stack put it in one (faults below TCP). */
+  readonly netns?: NetnsControl;
   /** Captured logs of every component, for the report. */
   logs(): Promise<{ proxyError: string; toxiproxy: string; target: string }>;
   /** Host processes this topology started (pid = process-group id): for diagnostics and leak checks. */

@@ -37,6 +37,8 @@ export interface UserProxyConfig {
 export interface UserPlacement {
   listen: string;
   upstream: string;
+  /** Several instances (sse-chaos's own profiles only: a user's config names one `{{upstream}}`). */
+  upstreams?: readonly string[];
   /** Caddy's admin API address. */
   admin: string;
   /** nginx only. */

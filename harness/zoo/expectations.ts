@@ -6,7 +6,10 @@
  * The member names are the zoo's contract (zoo/catalog.ts); a test keeps the two lists equal.
  */
 export interface ZooCatch {
-  /** A user-suite scenario. */
+  /**
+   * A scenario of the user suite, or of the cluster suite (several instances on a Redis log): the
+   * zoo runs a member through every suite its catches name (zoo/run.ts), and only those.
+   */
   scenario: string;
   /** Every one of these must fail... */
   slos: string[];
@@ -44,5 +47,16 @@ export const ZOO_EXPECTATIONS: Readonly<Record<string, readonly ZooCatch[]>> = {
   ],
   'replay-live-race': [
     { scenario: 'reconnect-storm', slos: ['no-silent-loss'], cause: /race between reading the replay/ },
+  ],
+  'redis-local-replay': [
+    {
+      scenario: 'instance-failover',
+      slos: ['no-silent-loss'],
+      cause: /to one of several instances, whose replay/,
+    },
+  ],
+  'redis-ack-before-append': [
+    { scenario: 'redis-partition', slos: ['no-silent-loss'], cause: /acknowledged-before-durable/ },
+    { scenario: 'redis-restart', slos: ['no-silent-loss'], cause: /acknowledged-before-durable/ },
   ],
 };

@@ -168,8 +168,57 @@ export class HistoryBuilder {
     return this.add(start, { kind: 'fault-end', t: endT, id, fault });
   }
 
-  target(t: number, action: 'sigterm' | 'sigkill' | 'exit' | 'restart' | 'ready'): this {
-    return this.add({ kind: 'target', t, action });
+  target(t: number, action: 'sigterm' | 'sigkill' | 'exit' | 'restart' | 'ready', instance?: string): this {
+    return this.add({ kind: 'target', t, action, ...(instance !== undefined ? { instance } : {}) });
+  }
+
+  /** One instance of several: the proxy names it by `upstream` (its origin leg's address). */
+  instance(
+    t: number,
+    name: string,
+    upstream: string,
+    leg = `origin-${name.slice('instance-'.length)}`,
+  ): this {
+    return this.add({ kind: 'instance', t, name, upstream, leg });
+  }
+
+  /** connect at t, a 200 response naming the upstream that served it, and first byte 1 ms later. */
+  openVia(t: number, sub: number, upstream: string, lastEventId = ''): this {
+    return this.connect(t, sub, lastEventId)
+      .add({
+        kind: 'response',
+        t: t + 1,
+        sub,
+        status: 200,
+        contentType: 'text/event-stream',
+        headersMs: 1,
+        upstream,
+      })
+      .firstByte(t + 1, sub, 1);
+  }
+
+  publishError(t: number, topic: string, seq: number, error = 'HTTP 503: event not stored'): this {
+    return this.add({ kind: 'publish-error', t, seq, topic, sentAt: t - 1, error });
+  }
+
+  redis(t: number, action: 'stop' | 'exit' | 'start' | 'ready'): this {
+    return this.add({ kind: 'redis', t, action });
+  }
+
+  link(
+    t: number,
+    fault: string,
+    c: Partial<{ lossDropped: number; qdiscPackets: number; qdiscDropped: number; qdiscOverlimits: number }>,
+  ): this {
+    return this.add({
+      kind: 'link',
+      t,
+      fault,
+      lossDropped: c.lossDropped ?? 0,
+      qdiscPackets: c.qdiscPackets ?? 0,
+      qdiscDropped: c.qdiscDropped ?? 0,
+      qdiscOverlimits: c.qdiscOverlimits ?? 0,
+    });
   }
 
   metrics(t: number, label: string, samples: Record<string, number>): this {

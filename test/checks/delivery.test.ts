@@ -314,6 +314,96 @@ describe('delivery oracle: why a silent gap happened', () => {
   });
 });
 
+describe('delivery oracle: several instances and a failing log', () => {
+  const A = '127.0.0.1:4001';
+  const B = '127.0.0.1:4002';
+  /** Two instances; subscriber 1 on instance-1 gets a-1, is cut, and a-2, a-3 are published while it is away. */
+  function away(): HistoryBuilder {
+    const b = new HistoryBuilder().run(0, 5000).instance(0, 'instance-1', A).instance(0, 'instance-2', B);
+    b.subscriber(0, 1).openVia(10, 1, A).publish(100, 'a', 1).deliver(105, 1, 'a', 1).close(150, 1, 'error');
+    return b.publish(200, 'a', 2).publish(300, 'a', 3);
+  }
+
+  it('a subscriber that came back to another instance, which replayed without its events: the replay was per instance', () => {
+    const b = away().openVia(500, 1, B, 'a-1').deliver(502, 1, 'a', 3); // a-2 (published via instance-1) left out
+    b.publish(600, 'a', 4).deliver(605, 1, 'a', 4);
+    const m = delivery.run(b.build(), testContext());
+    expect(m).toMatchObject({
+      'delivery.silentGaps': 1,
+      'delivery.silentGaps.otherInstance': 1,
+      'delivery.silentGaps.notReplayed': 0,
+    });
+  });
+
+  it('a partial replay by the same instance of several is per-instance replay too; with one instance it stays unexplained', () => {
+    const b = away().openVia(500, 1, A, 'a-1').deliver(502, 1, 'a', 3);
+    expect(delivery.run(b.build(), testContext())['delivery.silentGaps.otherInstance']).toBe(1);
+    const single = new HistoryBuilder().run(0, 5000).subscriber(0, 1).open(10, 1);
+    single
+      .publish(100, 'a', 1)
+      .deliver(105, 1, 'a', 1)
+      .close(150, 1, 'error')
+      .publish(200, 'a', 2)
+      .publish(300, 'a', 3);
+    single.open(500, 1, 'a-1').deliver(502, 1, 'a', 3);
+    const m = delivery.run(single.build(), testContext());
+    expect(m).toMatchObject({ 'delivery.silentGaps': 1, 'delivery.silentGaps.otherInstance': 0 });
+  });
+
+  it('coming back to another instance without a Last-Event-ID is still "no resume point"', () => {
+    const b = away().openVia(500, 1, B, '');
+    b.publish(600, 'a', 4).deliver(605, 1, 'a', 4);
+    const m = delivery.run(b.build(), testContext());
+    expect(m).toMatchObject({
+      'delivery.silentGaps.noLastEventId': 2,
+      'delivery.silentGaps.otherInstance': 0,
+    });
+  });
+
+  /** Two subscribers streaming; a Redis fault from 1000 to 2000. */
+  function logFault(): HistoryBuilder {
+    const b = new HistoryBuilder().run(0, 6000).fleet(0, 2).open(10, 1).open(10, 2);
+    b.steady({ topic: 'a', from: 100, everyMs: 100, count: 5, subs: [1, 2], latencyMs: 2 });
+    return b.fault(1000, 2000, 'blackhole', { leg: 'redis', params: { direction: 'both' } });
+  }
+
+  it('an event acknowledged during a Redis fault that no subscriber received was never stored', () => {
+    const b = logFault().publish(1500, 'a', 6); // acknowledged, never delivered to anyone
+    b.steady({ topic: 'a', from: 2500, everyMs: 100, count: 3, subs: [1, 2], latencyMs: 2, firstSeq: 7 });
+    const m = delivery.run(b.build(), testContext());
+    expect(m).toMatchObject({
+      'delivery.silentGaps': 2,
+      'delivery.silentGaps.inLogFault': 2,
+      'delivery.silentGaps.live': 0,
+    });
+  });
+
+  it('one that some subscriber received was stored: the others lost it for their own reasons', () => {
+    const b = logFault().publish(1500, 'a', 6).deliver(1502, 1, 'a', 6);
+    b.steady({ topic: 'a', from: 2500, everyMs: 100, count: 3, subs: [1, 2], latencyMs: 2, firstSeq: 7 });
+    const m = delivery.run(b.build(), testContext());
+    expect(m).toMatchObject({ 'delivery.silentGaps.inLogFault': 0, 'delivery.silentGaps.live': 1 });
+  });
+
+  it('the log fault lasts until its clients can have reconnected (logReconnectMs), and also covers a Redis restart', () => {
+    const b = logFault().publish(2900, 'a', 6); // 900 ms after the fault ended: still the fault
+    b.publish(4000, 'a', 7).deliver(4002, 1, 'a', 7).deliver(4002, 2, 'a', 7);
+    expect(delivery.run(b.build(), testContext())['delivery.silentGaps.inLogFault']).toBe(2);
+    expect(
+      delivery.run(b.build(), testContext({ logReconnectMs: 500 }))['delivery.silentGaps.inLogFault'],
+    ).toBe(0);
+    const restart = new HistoryBuilder().run(0, 6000).fleet(0, 1).open(10, 1);
+    restart
+      .redis(1000, 'stop')
+      .redis(1100, 'exit')
+      .publish(1200, 'a', 1)
+      .redis(1500, 'start')
+      .redis(1600, 'ready');
+    restart.publish(3000, 'a', 2).deliver(3002, 1, 'a', 2);
+    expect(delivery.run(restart.build(), testContext())['delivery.silentGaps.inLogFault']).toBe(1);
+  });
+});
+
 describe('delivery oracle: duplicates and order', () => {
   it('names the duplicate that is the Last-Event-ID event itself', () => {
     const b = new HistoryBuilder().run(0, 5000).subscriber(0, 1).open(10, 1);

@@ -48,4 +48,23 @@ describe('disruptions: each subscriber is disrupted until its own recovery', () 
     expect(d.forSub(1).size).toBe(0);
     expect(d.recoveries).toEqual([]);
   });
+
+  it('lets an instance leg or the Redis leg reach every lane, and keeps each instance down on its own', () => {
+    const b = new HistoryBuilder().run(0, 20_000);
+    b.subscriber(0, 1, { lane: 'edge' }).subscriber(0, 2, { lane: 'edge-b' }).open(0, 1).open(0, 2);
+    b.fault(1000, 2000, 'blackhole', { leg: 'redis' }).heartbeat(2100, 1).heartbeat(2100, 2);
+    b.fault(3000, 3500, 'latency', { leg: 'origin-2' }).heartbeat(3600, 1).heartbeat(3600, 2);
+    // Overlapping outages of two instances: one interval each, not one merged from the first stop to the last ready.
+    b.target(5000, 'sigterm', 'instance-1').target(5500, 'sigterm', 'instance-2');
+    b.target(6000, 'ready', 'instance-1').target(9000, 'ready', 'instance-2');
+    const d = disruptions(b.build(), ctx);
+    for (const sub of [1, 2]) {
+      expect(d.forSub(sub).contains(1500), `sub ${sub}, redis`).toBe(true);
+      expect(d.forSub(sub).contains(3200), `sub ${sub}, origin-2`).toBe(true);
+    }
+    expect(d.targetDown).toEqual([
+      [5000, 6000],
+      [5500, 9000],
+    ]);
+  });
 });

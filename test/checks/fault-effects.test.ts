@@ -57,4 +57,63 @@ describe('faults check: every fault took effect', () => {
     const b = streaming(() => 2).fault(1000, 2000, 'slicer', { leg: 'edge', params: { averageSize: 10 } });
     expect(faults.run(b.build(), ctx)).toMatchObject({ 'faults.withoutEffect': 0, 'faults.unverifiable': 1 });
   });
+
+  it('sees a fault on the Redis leg in the publishes it refused, lost or slowed, and flags one that touched none', () => {
+    const refused = streaming(() => 2).fault(6000, 7000, 'blackhole', {
+      leg: 'redis',
+      params: { direction: 'both' },
+    });
+    refused.publishError(6500, 'a', 60);
+    expect(faults.run(refused.build(), ctx)['faults.withoutEffect']).toBe(0);
+    // Acknowledged and never received by anyone: lost in the window (an acknowledgement before the append).
+    const lost = streaming(() => 2).fault(6000, 7000, 'blackhole', {
+      leg: 'redis',
+      params: { direction: 'both' },
+    });
+    lost.publish(6500, 'a', 60);
+    expect(faults.run(lost.build(), ctx)['faults.withoutEffect']).toBe(0);
+    // Latency toward Redis: publishes acknowledged that much later.
+    const slow = streaming(() => 2).fault(6000, 7000, 'latency', { leg: 'redis', params: { latency: 200 } });
+    slow.publish(6500, 'a', 60, 6290).deliver(6502, 1, 'a', 60).deliver(6502, 2, 'a', 60);
+    expect(faults.run(slow.build(), ctx)['faults.withoutEffect']).toBe(0);
+    // Publishes went through as usual: the fault did nothing.
+    const none = streaming(() => 2).fault(6000, 7000, 'blackhole', {
+      leg: 'redis',
+      params: { direction: 'both' },
+    });
+    none.publish(6500, 'a', 60).deliver(6502, 1, 'a', 60).deliver(6502, 2, 'a', 60);
+    expect(faults.run(none.build(), ctx)['faults.withoutEffect']).toBe(1);
+  });
+
+  it("sees a Redis restart in Redis's exit, and an instance's restart in the instance's", () => {
+    const b = streaming(() => 2)
+      .fault(1000, 2500, 'redis-restart')
+      .redis(1000, 'stop')
+      .redis(1100, 'exit');
+    b.fault(3000, 4500, 'target-sigkill', { params: { instance: 'instance-2' } });
+    b.target(3000, 'sigkill', 'instance-2')
+      .target(3010, 'exit', 'instance-2')
+      .target(4400, 'ready', 'instance-2');
+    expect(faults.run(b.build(), ctx)).toMatchObject({ 'faults.count': 2, 'faults.withoutEffect': 0 });
+    const never = streaming(() => 2).fault(1000, 2500, 'redis-restart');
+    expect(faults.run(never.build(), ctx)['faults.withoutEffect']).toBe(1);
+  });
+
+  it("sees a fault below TCP in the kernel's counters as it ended, not in the latency", () => {
+    const b = streaming(() => 2);
+    b.fault(1000, 3000, 'packet-loss', { params: { percent: 2 } }).link(3000, 'packet-loss', {
+      lossDropped: 41,
+    });
+    b.fault(3500, 4500, 'rate-limit', { params: { kbit: 2000 } }).link(4500, 'rate-limit', {
+      qdiscOverlimits: 900,
+    });
+    expect(faults.run(b.build(), ctx)).toMatchObject({ 'faults.count': 2, 'faults.withoutEffect': 0 });
+    // Nothing dropped, nothing held back (a limit above what the streams need): no mark.
+    const idle = streaming(() => 2);
+    idle.fault(1000, 3000, 'packet-loss', { params: { percent: 2 } }).link(3000, 'packet-loss', {});
+    idle
+      .fault(3500, 4500, 'rate-limit', { params: { kbit: 9000 } })
+      .link(4500, 'rate-limit', { qdiscPackets: 500 });
+    expect(faults.run(idle.build(), ctx)['faults.withoutEffect']).toBe(2);
+  });
 });

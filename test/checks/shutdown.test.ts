@@ -92,4 +92,23 @@ describe('shutdown check', () => {
     const m = shutdown.run(b.build(), durable);
     expect(m['shutdown.lostAcknowledged']).toBe(1);
   });
+
+  it('judges a SIGTERM to one instance of several on the streams that instance served', () => {
+    const b = new HistoryBuilder()
+      .run(0, 20_000)
+      .instance(0, 'instance-1', '127.0.0.1:4001')
+      .instance(0, 'instance-2', '127.0.0.1:4002')
+      .fleet(0, 3)
+      .openVia(0, 1, '127.0.0.1:4001')
+      .openVia(0, 2, '127.0.0.1:4001')
+      .openVia(0, 3, '127.0.0.1:4002')
+      .target(5000, 'sigterm', 'instance-1');
+    b.retry(5100, 1, 1200).close(5101, 1, 'eof').retry(5200, 2, 1400).close(5201, 2, 'eof');
+    // Subscriber 3's stream on instance-2 goes on: neither judged nor counted against the drain.
+    expect(shutdown.run(b.build(), ctx)).toMatchObject({
+      'shutdown.openAtSigterm': 2,
+      'shutdown.withoutHint': 0,
+      'shutdown.endedWithinGraceRatio': 1,
+    });
+  });
 });

@@ -29,6 +29,56 @@ function healthy(o: { skip?: number } = {}): HistoryBuilder {
 const stats = { published: 40, acknowledged: 40, failed: 0 };
 const metrics = { before: {}, after: {} };
 
+describe('judge: several instances', () => {
+  /** Two instances; subscriber 1 on instance-1, subscriber 2 on instance-2. */
+  function cluster(o: { skip?: number } = {}): HistoryBuilder {
+    const b = new HistoryBuilder()
+      .run(0, 6000)
+      .instance(0, 'instance-1', '127.0.0.1:4001')
+      .instance(0, 'instance-2', '127.0.0.1:4002')
+      .fleet(0, 2)
+      .openVia(0, 1, '127.0.0.1:4001')
+      .openVia(0, 2, '127.0.0.1:4002')
+      .phase(50, 'workload-start');
+    for (let i = 1; i <= 40; i++) {
+      b.publish(i * 100, 't1', i);
+      b.deliver(i * 100 + 3, 1, 't1', i);
+      if (i !== o.skip) b.deliver(i * 100 + 3, 2, 't1', i);
+    }
+    for (let t = 500; t <= 5000; t += 500) b.heartbeat(t, 1).heartbeat(t, 2);
+    return b.phase(4100, 'workload-end').phase(4500, 'drained');
+  }
+  const p = () => plan({ workload: { durationMs: 4000 } });
+
+  it('reports which instance served whom', () => {
+    const r = judge(p(), { records: cluster().build(), stats, metrics, durationMs: 5000 });
+    expect(r.verdict).toBe('pass');
+    expect(r.instances).toEqual({
+      perInstance: [
+        { name: 'instance-1', streams: 1, subscribers: 1, events: 40 },
+        { name: 'instance-2', streams: 1, subscribers: 1, events: 40 },
+      ],
+      failovers: [],
+      story: ['instance-1 served 1 streams of 1 subscribers; instance-2 served 1 streams of 1 subscribers.'],
+    });
+  });
+
+  it('names the instances in the diagnosis of a loss', () => {
+    const r = judge(p(), { records: cluster({ skip: 20 }).build(), stats, metrics, durationMs: 5000 });
+    const loss = r.slos.find((x) => x.name === 'no-silent-loss')!;
+    expect(loss.pass).toBe(false);
+    expect(loss.diagnosis).toMatch(
+      / Instances: instance-1 served 1 streams of 1 subscribers; instance-2 served/,
+    );
+  });
+
+  it('has no instances section for a single target', () => {
+    expect(
+      judge(p(), { records: healthy().build(), stats, metrics, durationMs: 5000 }).instances,
+    ).toBeUndefined();
+  });
+});
+
 describe('judge', () => {
   it('passes a healthy run, and shows what the verdict rests on', () => {
     const p = plan({ workload: { durationMs: 4000 } });

@@ -311,4 +311,134 @@ describe('planScenario: the proxy', () => {
       planScenario(sigkill, { target: target({ kill: 'docker kill sse', start: 'docker start sse' }) }).skip,
     ).toBeUndefined();
   });
+
+  describe('several instances on a Redis log, and faults below TCP', () => {
+    const cluster = (o: Partial<ScenarioInput> = {}) =>
+      scenario({
+        topology: { server: { log: 'redis', instances: 2 } },
+        faults: [
+          {
+            at: 1000,
+            duration: 0,
+            action: 'target-sigkill',
+            params: { instance: 'instance-1', downMs: 500 },
+          },
+        ],
+        ...o,
+      });
+
+    it('runs the reference server and zoo members as several instances, declared durable (the log outlives them)', () => {
+      const p = planScenario(cluster());
+      expect(p.skip).toBeUndefined();
+      expect(p.target).toMatchObject({ kind: 'reference', options: { log: 'redis', instances: 2 } });
+      expect(p.declarations.durable).toBe(true);
+      expect(p.probes).toEqual(['redis']);
+      expect(p.netns).toBe(false);
+      // One instance's crash: its restart and downMs are waited for, a failover is judged, no mass cut.
+      expect(p.features).toMatchObject({ instanceStop: true, targetStop: true, massCut: false });
+      expect(p.slos.map((s) => s.name)).toEqual(
+        expect.arrayContaining(['failover-time', 'nothing-lost-on-restart']),
+      );
+      expect(p.workload.durationMs).toBeGreaterThanOrEqual(1000 + 3000 + 500 + 1000 + 1500);
+      const zoo = planScenario(cluster(), {
+        target: { kind: 'zoo', defect: 'redis-local-replay', options: {} },
+      });
+      expect(zoo.target).toMatchObject({ kind: 'zoo', options: { log: 'redis', instances: 2 } });
+    });
+
+    it('skips for a command or url target, naming what it needs', () => {
+      const url = planScenario(cluster(), { target: urlTarget({ heartbeatMs: 1000 }) });
+      expect(url.skip?.needs).toEqual(expect.arrayContaining(['instances', 'redis']));
+      expect(url.skip?.reason).toMatch(/several instances of the target behind the proxy on one shared log/);
+      const netns = planScenario(
+        scenario({
+          topology: { netns: true },
+          faults: [{ at: 100, duration: 1000, action: 'packet-loss', params: { percent: 2 } }],
+        }),
+        {
+          target: urlTarget({ heartbeatMs: 1000 }),
+        },
+      );
+      expect(netns.skip).toMatchObject({ needs: ['netns'] });
+      expect(netns.skip?.reason).toMatch(/a target sse-chaos starts/);
+    });
+
+    it("skips behind the user's own proxy config (it names one upstream)", () => {
+      const p = planScenario(cluster(), {
+        userConfigs: {
+          nginx: {
+            kind: 'nginx',
+            file: 'deploy/sse.conf',
+            text: 'location / { proxy_pass http://{{upstream}}; }',
+          },
+        },
+      });
+      expect(p.skip?.reason).toMatch(/several instances run behind sse-chaos's own nginx profiles/);
+    });
+
+    it('leaves what only the machine can tell to the runner: redis-server, root with nftables, netem', () => {
+      const loss = planScenario(
+        scenario({
+          topology: { netns: true },
+          faults: [{ at: 100, duration: 1000, action: 'packet-loss', params: { percent: 2 } }],
+        }),
+      );
+      expect(loss.skip).toBeUndefined();
+      expect(loss).toMatchObject({ probes: ['netns'], netns: true });
+      const netem = planScenario(
+        scenario({
+          topology: { netns: true },
+          faults: [{ at: 100, duration: 1000, action: 'netem', params: { delayMs: 50 } }],
+        }),
+      );
+      expect(netem.skip).toBeUndefined();
+      expect(netem).toMatchObject({ probes: ['netns', 'netem'], netns: true });
+    });
+
+    it('refuses, naming the field, what cannot work: a missing instance, a Redis restart without persistence', () => {
+      expect(() =>
+        planScenario(
+          cluster({
+            faults: [{ at: 0, duration: 0, action: 'target-sigterm', params: { instance: 'instance-3' } }],
+          }),
+        ),
+      ).toThrow(/demo: faults.0: instance-3 does not exist: the target runs 2 instances/);
+      expect(() => planScenario(scenario({ topology: { server: { instances: 2 } } }))).toThrow(
+        /instances: 2 instances need log: 'redis'/,
+      );
+      expect(() =>
+        planScenario(cluster({ faults: [{ at: 0, duration: 0, action: 'redis-restart' }] })),
+      ).toThrow(
+        /redis-restart on a Redis without persistence empties the log.*redisPersistence: 'aof-always'/,
+      );
+      expect(() => planScenario(scenario({ topology: { netns: true, server: { log: 'redis' } } }))).toThrow(
+        ScenarioConfigError,
+      );
+    });
+
+    it('judges a cut of the Redis leg as no mass cut of streams', () => {
+      const p = planScenario(
+        scenario({
+          topology: { server: { log: 'redis', instances: 2 } },
+          faults: [{ at: 1000, duration: 1000, action: 'cut', leg: 'redis' }],
+        }),
+      );
+      expect(p.features.massCut).toBe(false);
+      expect(p.slos.map((s) => s.name)).not.toContain('no-reconnect-storm');
+    });
+
+    it('accepts an instance leg and the Redis leg where origin is accepted, and nowhere else', () => {
+      expect(() =>
+        scenario({
+          faults: [{ at: 0, duration: 100, action: 'latency', leg: 'origin-2', params: { latency: 10 } }],
+        }),
+      ).not.toThrow();
+      expect(() =>
+        scenario({ faults: [{ at: 0, duration: 100, action: 'nginx-reload', leg: 'redis' }] }),
+      ).toThrow(/nginx-reload cannot act on leg redis/);
+      expect(() =>
+        scenario({ faults: [{ at: 0, duration: 100, action: 'latency', leg: 'origin-x' as never }] }),
+      ).toThrow(/expected a leg: edge, edge-b, origin, origin-N/);
+    });
+  });
 });

@@ -9,7 +9,7 @@ import { expectedViolations } from '../../harness/run/scenario.ts';
 import { planScenario } from '../../harness/run/plan.ts';
 
 describe('built-in scenarios', () => {
-  it('has the user suite (the default), the detector self-tests apart, and scale by name', () => {
+  it('has the user suite (the default), the detector self-tests, cluster and network suites apart, and scale by name', () => {
     expect(userSuite.map((s) => s.name)).toEqual([
       'baseline',
       'edge-latency',
@@ -44,7 +44,31 @@ describe('built-in scenarios', () => {
       'cdn-idle-timeout',
       'cdn-compression',
     ]);
-    expect(Object.keys(suites)).toEqual(['user', 'self-test', 'browser', 'model-check', 'scale']);
+    expect(Object.keys(suites)).toEqual([
+      'user',
+      'self-test',
+      'browser',
+      'model-check',
+      'cluster',
+      'network',
+      'scale',
+    ]);
+    expect(suites.cluster!.map((s) => s.name)).toEqual([
+      'instance-failover',
+      'rolling-restart',
+      'redis-restart',
+      'redis-partition',
+    ]);
+    expect(suites.network!.map((s) => s.name)).toEqual([
+      'packet-loss-2pct',
+      'rate-limit',
+      'netem-delay',
+      'netem-reorder',
+    ]);
+    // Two instances on one Redis log in every cluster scenario; the target in a namespace in every network one.
+    for (const s of suites.cluster!)
+      expect(s.topology.server, s.name).toMatchObject({ log: 'redis', instances: 2 });
+    for (const s of suites.network!) expect(s.topology.netns, s.name).toBe(true);
     expect(suites.browser!.map((s) => s.name)).toEqual(['browser-connection-cap-h2', 'h2-connection-cut']);
     expect(suites['model-check']!.map((s) => s.name)).toEqual(userSuite.map((s) => `model-check-${s.name}`));
     // Browsers only where a scenario asks for them: never in the user suite.

@@ -4,7 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MIN_NODE, compareVersions, depsOutOfSync, npmPlan } from '../../scripts/setup-lib.mjs';
+import {
+  CLUSTER_TOOLS,
+  MIN_NODE,
+  clusterToolsPlan,
+  compareVersions,
+  depsOutOfSync,
+  npmPlan,
+} from '../../scripts/setup-lib.mjs';
 
 const setup = fileURLToPath(new URL('../../scripts/setup.mjs', import.meta.url));
 
@@ -17,6 +24,24 @@ function runSetup(env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: strin
 }
 
 describe('setup decision logic', () => {
+  it('installs the cluster and network tools as root with apt, and otherwise names what is missing', () => {
+    const all = Object.fromEntries(CLUSTER_TOOLS.map((t) => [t.command, true]));
+    expect(clusterToolsPlan({ have: all, isRoot: true, hasApt: true })).toEqual({ install: [], missing: [] });
+    const none = Object.fromEntries(CLUSTER_TOOLS.map((t) => [t.command, false]));
+    // One apt package per tool set: ip and tc both come from iproute2.
+    expect(clusterToolsPlan({ have: none, isRoot: true, hasApt: true }).install).toEqual([
+      'redis-server',
+      'nftables',
+      'iproute2',
+    ]);
+    const user = clusterToolsPlan({ have: { ...all, 'redis-server': false }, isRoot: false, hasApt: true });
+    expect(user.install).toEqual([]);
+    expect(user.missing.map((t) => t.pkg)).toEqual(['redis-server']);
+    expect(
+      clusterToolsPlan({ have: { ...all, nft: false }, isRoot: true, hasApt: false }).missing,
+    ).toHaveLength(1);
+  });
+
   it('compares versions numerically; Node 20.19 is the floor (require() of the ESM package)', () => {
     expect(compareVersions('1.23', '1.23.0')).toBe(0);
     expect(compareVersions('1.9', '1.23')).toBeLessThan(0);

@@ -86,6 +86,9 @@ describe('default SLOs', () => {
       expect.arrayContaining(['graceful-shutdown', 'nothing-lost-on-restart', 'latency-in-fault']),
     );
     expect(applicable({ ...NONE, gapExpected: true })).toContain('gap-declared');
+    // Failover time needs one instance of several stopped: a whole-target restart has no failover.
+    expect(applicable(ALL)).not.toContain('failover-time');
+    expect(applicable({ ...ALL, instanceStop: true })).toContain('failover-time');
   });
 
   it('diagnose every failure in plain words even from empty measurements', () => {
@@ -226,5 +229,32 @@ describe('default SLOs', () => {
     )!;
     expect(r).toMatchObject({ pass: false, measured: 1 });
     expect(r.diagnosis).toMatch(/acknowledged events it had not made durable/);
+  });
+
+  it('name the cause of a loss in a Redis fault: acknowledged before it was durable, ids handed out twice', () => {
+    const b = healthy().fault(8110, 8180, 'blackhole', { leg: 'redis', params: { direction: 'both' } });
+    // Acknowledged as a-81 while Redis was unreachable, never stored; the id is given again to the next event.
+    b.add({ kind: 'publish', t: 8150, seq: 81, topic: 'a', id: 'a-81', sentAt: 8149 });
+    b.add({ kind: 'publish', t: 8190, seq: 82, topic: 'a', id: 'a-81', sentAt: 8189 });
+    b.deliver(8195, 1, 'a', 82).deliver(8195, 2, 'a', 82);
+    const r = judge(b, { ...NONE, faults: true }).byName.get('no-silent-loss')!;
+    expect(r.pass).toBe(false);
+    expect(r.diagnosis).toMatch(
+      /2 were acknowledged while the target's log was failing.*acknowledged-before-durable.*ids handed out for appends that never happened were handed out again/,
+    );
+    expect(r.diagnosis).not.toMatch(/in-process counter/);
+  });
+
+  it('name the cause of a loss on a return to one of several instances: replay from what one instance holds', () => {
+    const b = healthy().instance(0, 'instance-1', 'A').instance(0, 'instance-2', 'B');
+    b.subscriber(0, 3).openVia(0, 3, 'A');
+    for (let seq = 1; seq <= 29; seq++) b.deliver(seq * 100 + 3, 3, 'a', seq);
+    b.close(3050, 3, 'error').openVia(3300, 3, 'B', 'a-29').deliver(3301, 3, 'a', 31); // 30 and 32 left out
+    for (let seq = 33; seq <= 80; seq++) b.deliver(seq * 100 + 3, 3, 'a', seq);
+    const r = judge(b).byName.get('no-silent-loss')!;
+    expect(r.pass).toBe(false);
+    expect(r.diagnosis).toMatch(
+      /2 were published while subscribers were away.*to one of several instances, whose replay/,
+    );
   });
 });

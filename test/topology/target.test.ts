@@ -145,6 +145,29 @@ describe('target spec', () => {
     ]);
   });
 
+  it('passes the Redis log its URL and keeps harness-side options (instances, Redis persistence) off the command line', () => {
+    expect(
+      referenceArgs(
+        { log: 'redis', instances: 2, redisPersistence: 'aof-always', redisTimeoutMs: 500 },
+        0,
+        '/tmp/l',
+        { host: '0.0.0.0', redisUrl: 'redis://127.0.0.1:7001' },
+      ),
+    ).toEqual([
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '0',
+      '--log',
+      'redis',
+      '--redis-timeout-ms',
+      '500',
+      '--redis-url',
+      'redis://127.0.0.1:7001',
+    ]);
+    expect(() => referenceArgs({ log: 'redis' }, 0, '/tmp/l')).toThrow(/without a Redis/);
+  });
+
   it('loads a target file with clear errors', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sse-chaos-target-test-'));
     try {

@@ -25,6 +25,8 @@ describe('zoo catalog', () => {
         'app-buffered',
         'no-resume-point',
         'replay-live-race',
+        'redis-local-replay',
+        'redis-ack-before-append',
       ].sort(),
     );
   });

@@ -6,7 +6,7 @@ import { applyToxic } from '../toxic-fault.ts';
 export const bandwidth = defineFault({
   name: 'bandwidth',
   summary: 'limit downstream throughput to rate KB/s per connection',
-  legs: ['edge', 'edge-b', 'origin'],
+  legs: ['edge', 'edge-b', 'origin', 'redis'],
   // rate 0 stalls forever and can hang the toxic's removal; a negative rate crashes toxiproxy.
   params: z.strictObject({
     rate: z

@@ -5,12 +5,12 @@
  */
 import { z } from 'zod';
 import { defineFault } from '../fault.ts';
-import { applyToxic } from '../toxic-fault.ts';
+import { applyToxic, proxiesOf } from '../toxic-fault.ts';
 
 export const cut = defineFault({
   name: 'cut',
   summary: 'disable the proxy (or reset_peer): every connection through the leg is cut',
-  legs: ['edge', 'edge-b', 'origin'],
+  legs: ['edge', 'edge-b', 'origin', 'redis'],
   params: z.strictObject({
     mode: z.enum(['disable', 'reset']).default('disable'),
   }),
@@ -18,8 +18,10 @@ export const cut = defineFault({
     if (ctx.params.mode === 'reset') {
       return applyToxic(ctx, { type: 'reset_peer', stream: 'upstream', attributes: { timeout: 0 } });
     }
-    const proxy = ctx.leg; // each leg is the toxiproxy proxy of the same name
-    await ctx.api.setEnabled(proxy, false);
-    return () => ctx.api.setEnabled(proxy, true);
+    const proxies = proxiesOf(ctx);
+    for (const proxy of proxies) await ctx.api.setEnabled(proxy, false);
+    return async () => {
+      for (const proxy of proxies) await ctx.api.setEnabled(proxy, true);
+    };
   },
 });

@@ -6,7 +6,7 @@ import { applyToxic } from '../toxic-fault.ts';
 export const latency = defineFault({
   name: 'latency',
   summary: 'delay each downstream chunk by latency +- jitter ms',
-  legs: ['edge', 'edge-b', 'origin'],
+  legs: ['edge', 'edge-b', 'origin', 'redis'],
   params: z.strictObject({
     latency: z.number().int().min(0),
     jitter: z.number().int().min(0).default(0),

@@ -10,7 +10,7 @@ import { applyToxic } from '../toxic-fault.ts';
 export const limitData = defineFault({
   name: 'limit-data',
   summary: 'close each connection after N more downstream bytes (mid-frame cut)',
-  legs: ['edge', 'edge-b', 'origin'],
+  legs: ['edge', 'edge-b', 'origin', 'redis'],
   params: z.strictObject({ bytes: z.number().int().min(1) }),
   apply: (ctx) =>
     applyToxic(ctx, { type: 'limit_data', stream: 'downstream', attributes: { bytes: ctx.params.bytes } }),

@@ -6,7 +6,7 @@ import { applyToxic } from '../toxic-fault.ts';
 export const slicer = defineFault({
   name: 'slicer',
   summary: 'slice downstream chunks to ~averageSize bytes with delayUs between slices',
-  legs: ['edge', 'edge-b', 'origin'],
+  legs: ['edge', 'edge-b', 'origin', 'redis'],
   params: z
     .strictObject({
       averageSize: z.number().int().min(1),
