@@ -4,6 +4,7 @@ import type { EventLog, StoredEvent } from '../../server/event-log.ts';
 import type { Logger } from '../../server/logger.ts';
 import { openConfiguredLog } from '../../server/open-log.ts';
 import type { ZooMember } from '../member.ts';
+import { wrapLog } from '../wrap-log.ts';
 
 /**
  * The configured log, except that `append` sends the append and answers at once with the id the
@@ -12,49 +13,34 @@ import type { ZooMember } from '../member.ts';
  */
 function fireAndForgetAppends(inner: EventLog, logger: Logger): EventLog {
   let expected = inner.lastSeq;
-  const log: EventLog = {
-    get kind() {
-      return inner.kind;
+  return wrapLog(
+    inner,
+    {
+      append(input) {
+        expected = Math.max(expected, inner.lastSeq) + 1;
+        const ev: StoredEvent = {
+          seq: expected,
+          id: inner.positionId(expected),
+          topic: input.topic,
+          ...(input.event !== undefined && { event: input.event }),
+          data: input.data,
+          publishedAt: Date.now(),
+          ...(input.receivedAt !== undefined && { receivedAt: input.receivedAt }),
+        };
+        // THE DEFECT: the append is not awaited; its failure is only logged, after the 200 went out.
+        void inner.append(input).then(
+          (stored) => (expected = Math.max(expected, stored.seq)),
+          (err: Error) =>
+            logger.warn('append failed after the publish was acknowledged', {
+              id: ev.id,
+              error: err.message,
+            }),
+        );
+        return Promise.resolve(ev);
+      },
     },
-    get epoch() {
-      return inner.epoch;
-    },
-    get lastSeq() {
-      return inner.lastSeq;
-    },
-    get firstSeq() {
-      return inner.firstSeq;
-    },
-    get failure() {
-      return inner.failure;
-    },
-    get: (seq) => inner.get(seq),
-    positionId: (seq) => inner.positionId(seq),
-    append(input) {
-      expected = Math.max(expected, inner.lastSeq) + 1;
-      const ev: StoredEvent = {
-        seq: expected,
-        id: inner.positionId(expected),
-        topic: input.topic,
-        ...(input.event !== undefined && { event: input.event }),
-        data: input.data,
-        publishedAt: Date.now(),
-        ...(input.receivedAt !== undefined && { receivedAt: input.receivedAt }),
-      };
-      // THE DEFECT: the append is not awaited; its failure is only logged, after the 200 went out.
-      void inner.append(input).then(
-        (stored) => (expected = Math.max(expected, stored.seq)),
-        (err: Error) =>
-          logger.warn('append failed after the publish was acknowledged', { id: ev.id, error: err.message }),
-      );
-      return Promise.resolve(ev);
-    },
-    onCommit: (listener) => inner.onCommit(listener),
-    close: () => inner.close(),
-  };
-  if (inner.catchUp) log.catchUp = () => inner.catchUp!();
-  if (inner.read) log.read = (afterSeq, limit) => inner.read!(afterSeq, limit);
-  return log;
+    { shared: true },
+  );
 }
 
 export const redisAckBeforeAppend: ZooMember = {

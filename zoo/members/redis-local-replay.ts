@@ -5,42 +5,25 @@ import { openConfiguredLog } from '../../server/open-log.ts';
 import { StreamSession, type StreamOptions } from '../../server/stream.ts';
 import { matchesTopic } from '../../server/topics.ts';
 import type { ZooMember } from '../member.ts';
+import { wrapLog } from '../wrap-log.ts';
 
 /**
  * The configured log, unchanged, that also keeps (in this process, up to `retention`) the events
  * this instance appended: what a handler has at hand when it publishes.
  */
 function rememberingOwnAppends(inner: EventLog, published: StoredEvent[], retention: number): EventLog {
-  const log: EventLog = {
-    get kind() {
-      return inner.kind;
+  return wrapLog(
+    inner,
+    {
+      async append(input) {
+        const ev = await inner.append(input);
+        published.push(ev);
+        if (published.length > retention) published.shift();
+        return ev;
+      },
     },
-    get epoch() {
-      return inner.epoch;
-    },
-    get lastSeq() {
-      return inner.lastSeq;
-    },
-    get firstSeq() {
-      return inner.firstSeq;
-    },
-    get failure() {
-      return inner.failure;
-    },
-    get: (seq) => inner.get(seq),
-    positionId: (seq) => inner.positionId(seq),
-    async append(input) {
-      const ev = await inner.append(input);
-      published.push(ev);
-      if (published.length > retention) published.shift();
-      return ev;
-    },
-    onCommit: (listener) => inner.onCommit(listener),
-    close: () => inner.close(),
-  };
-  if (inner.catchUp) log.catchUp = () => inner.catchUp!();
-  if (inner.read) log.read = (afterSeq, limit) => inner.read!(afterSeq, limit);
-  return log;
+    { shared: true },
+  );
 }
 
 /** Replays from this instance's own publishes, then goes live like the reference. */

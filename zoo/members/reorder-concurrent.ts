@@ -5,6 +5,7 @@ import type { EventLog, StoredEvent } from '../../server/event-log.ts';
 import { openConfiguredLog } from '../../server/open-log.ts';
 import { StreamSession } from '../../server/stream.ts';
 import type { ZooMember } from '../member.ts';
+import { wrapLog } from '../wrap-log.ts';
 
 /** Upper bound (inclusive) of the random "persist" delay, in ms. */
 const MAX_PERSIST_MS = 15;
@@ -17,24 +18,7 @@ const MAX_PERSIST_MS = 15;
  */
 function broadcastAfterPersist(inner: EventLog, random: () => number = Math.random): EventLog {
   const listeners = new Set<(ev: StoredEvent) => void>();
-  return {
-    get kind() {
-      return inner.kind;
-    },
-    get epoch() {
-      return inner.epoch;
-    },
-    get lastSeq() {
-      return inner.lastSeq;
-    },
-    get firstSeq() {
-      return inner.firstSeq;
-    },
-    get failure() {
-      return inner.failure;
-    },
-    get: (seq) => inner.get(seq),
-    positionId: (seq) => inner.positionId(seq),
+  return wrapLog(inner, {
     async append(input) {
       const ev = await inner.append(input);
       await sleep(Math.floor(random() * (MAX_PERSIST_MS + 1)));
@@ -45,8 +29,7 @@ function broadcastAfterPersist(inner: EventLog, random: () => number = Math.rand
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    close: () => inner.close(),
-  };
+  });
 }
 
 /**
