@@ -2,10 +2,19 @@
  * Buffering: a proxy that buffers the upstream response shows as a late first byte, a late first
  * event, and steady publishes arriving in bursts after silence.
  *
- * burstiness = among consecutive live events on one connection (published after the connection
- * opened, so replays are excluded) that were published at least half the median publish interval
- * apart (and >= 2 x burstWindowMs), the fraction that arrived within `burstWindowMs` of each other.
- * A healthy path keeps the publish spacing (~0); a buffering proxy releases them together (~1).
+ * burstiness = over the live events of a connection (published after it opened, so replays are
+ * excluded), each paired with the latest earlier one that was surely committed apart from it: the
+ * fraction of pairs that arrived within `burstWindowMs` of each other. A healthy path keeps the
+ * spacing (~0); a buffering proxy releases them together (~1).
+ *
+ * "Surely committed apart": the later event was sent at least half the median publish interval (and
+ * >= 2 x burstWindowMs) after the earlier one was *acknowledged*. The target stored the earlier one
+ * before acknowledging it and the later one after it was sent, so their commits were at least that
+ * far apart, whatever the publish path did. Send times alone are not enough: a stall of the target
+ * or of the harness holds publishes sent apart and commits them together, which is no buffering of
+ * the stream, and concurrent publishers make that common. Pairing with the latest such event, not
+ * the previous one, keeps dense workloads (events a few ms apart) judged. An event whose publish was
+ * never acknowledged anchors no pair.
  * Pairs touching a disruption of the subscriber are ignored (a latency fault may bunch chunks), and
  * only this run's payloads count (a long-running target's replay of old events is not a burst).
  */
@@ -14,6 +23,22 @@ import { asArray, type Check } from './check.ts';
 import { connectionModel } from './connections.ts';
 import { disruptions, type IntervalSet } from './disruptions.ts';
 import { maxOf, percentile, round3 } from './stats.ts';
+
+/** A live event that can anchor a pair: when it arrived, was published and was acknowledged. */
+interface Anchor {
+  t: number;
+  publishedAt: number;
+  ackedAt: number;
+}
+
+/** How many recent events a connection keeps as anchors (events sent within ~minPublishGap). */
+const ANCHORS = 256;
+
+/** The latest anchor acknowledged at or before `limit`. */
+function latestAckedBy(anchors: readonly Anchor[], limit: number): Anchor | undefined {
+  for (let i = anchors.length - 1; i >= 0; i--) if (anchors[i]!.ackedAt <= limit) return anchors[i];
+  return undefined;
+}
 
 interface LiveState {
   /** The subscriber's disruptions up to its recovery (for live pairs). */
@@ -26,6 +51,8 @@ interface LiveState {
   prevT: number | undefined;
   prevPublishedAt: number;
   prevBytes: number;
+  /** Recent acknowledged live events, oldest first (at most ANCHORS). */
+  anchors: Anchor[];
   burstBytes: number;
   burstCount: number;
   /** Publish-time span of the current burst: a real burst spans publishes made apart. */
@@ -52,6 +79,8 @@ export const buffering: Check = {
     const dis = disruptions(records, ctx);
     const { subscribers } = connectionModel(records, ctx);
     const interval = medianPublishInterval(records);
+    const ackedAt = new Map<string, number>();
+    for (const r of records) if (r.kind === 'publish') ackedAt.set(`${r.topic}/${r.seq}`, r.t);
     const minPublishGap = Math.max(2 * ctx.burstWindowMs, (interval ?? 0) / 2);
     const ttfb: number[] = [];
     const firstEventDelay: number[] = [];
@@ -83,6 +112,7 @@ export const buffering: Check = {
             prevT: undefined,
             prevPublishedAt: 0,
             prevBytes: 0,
+            anchors: [],
             burstBytes: 0,
             burstCount: 0,
             burstMinPublishedAt: 0,
@@ -118,12 +148,19 @@ export const buffering: Check = {
           }
           const live = s.openT !== undefined && r.publishedAt >= s.openT;
           if (!live) break;
+          const anchor = latestAckedBy(s.anchors, r.publishedAt - minPublishGap);
+          if (anchor && !lanes.overlaps(anchor.publishedAt, r.t)) {
+            pairs++;
+            if (r.t - anchor.t <= ctx.burstWindowMs) burstyPairs++;
+          }
+          const acked = r.seq === undefined ? undefined : ackedAt.get(`${r.topic}/${r.seq}`);
+          if (acked !== undefined) {
+            s.anchors.push({ t: r.t, publishedAt: r.publishedAt, ackedAt: acked });
+            if (s.anchors.length > ANCHORS) s.anchors.shift();
+          }
+          // Bursts (their size, for the diagnosis): consecutive arrivals within the burst window.
           if (s.prevT !== undefined && !lanes.overlaps(s.prevPublishedAt, r.t)) {
             const close = r.t - s.prevT <= ctx.burstWindowMs;
-            if (r.publishedAt - s.prevPublishedAt >= minPublishGap) {
-              pairs++;
-              if (close) burstyPairs++;
-            }
             if (close) {
               if (s.burstCount === 0) {
                 s.burstCount = 1;

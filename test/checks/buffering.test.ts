@@ -32,6 +32,53 @@ describe('buffering check', () => {
     expect(m['buffering.ttfbP95']).toBe(1000);
   });
 
+  it('does not call it a burst when the target commits publishes sent apart together (a stall of the target)', () => {
+    const b = new HistoryBuilder().run(0, 10_000).subscriber(0, 1).open(0, 1);
+    // Steady publishes every 100 ms; every fifth second the target stalls for 400 ms and commits the
+    // four publishes sent meanwhile at once: each is acknowledged, and delivered, when the stall ends.
+    for (let s = 1; s <= 40; s++) {
+      const sentAt = s * 100;
+      const stalled = s % 10 >= 6;
+      const commit = stalled ? Math.ceil(sentAt / 1000) * 1000 : sentAt + 2;
+      b.publish(commit, 'a', s, sentAt).deliver(commit + 1 + (s % 10) * 0.1, 1, 'a', s);
+    }
+    const m = buffering.run(b.build(), ctx);
+    expect(m['buffering.pairs']).toBeGreaterThanOrEqual(30);
+    expect(m['buffering.burstiness']).toBe(0);
+  });
+
+  it('judges dense concurrent publishes by the latest event surely committed before each one', () => {
+    const b = new HistoryBuilder().run(0, 10_000).subscriber(0, 1).open(0, 1);
+    // Four publishers, an event every 8 ms, each acknowledged 3 ms after it was sent: no two
+    // consecutive events were surely committed 10 ms apart, but every event and the one two back were.
+    for (let s = 1; s <= 100; s++) {
+      const sentAt = 100 + s * 8;
+      b.publish(sentAt + 3, 'a', s, sentAt).deliver(sentAt + 2, 1, 'a', s);
+    }
+    const healthy = buffering.run(b.build(), ctx);
+    expect(healthy['buffering.pairs']).toBe(98);
+    expect(healthy['buffering.burstiness']).toBe(0);
+
+    // The same publishes behind a proxy that releases them in ~4 KiB lumps (10 events) at once.
+    const buffered = new HistoryBuilder().run(0, 10_000).subscriber(0, 1).open(0, 1);
+    for (let s = 1; s <= 100; s++) {
+      const sentAt = 100 + s * 8;
+      const release = 100 + Math.ceil(s / 10) * 80 + 1;
+      buffered
+        .publish(sentAt + 3, 'a', s, sentAt)
+        .deliver(release + (s % 10) * 0.1, 1, 'a', s, { bytes: 410 });
+    }
+    expect(buffering.run(buffered.build(), ctx)['buffering.burstiness']).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it('pairs nothing with an event whose publish was never acknowledged', () => {
+    const b = new HistoryBuilder().run(0, 10_000).subscriber(0, 1).open(0, 1);
+    b.add({ kind: 'publish-error', t: 150, seq: 1, topic: 'a', sentAt: 100, error: 'timeout' });
+    b.deliver(105, 1, 'a', 1, { publishedAt: 100 });
+    b.publish(201, 'a', 2, 200).deliver(205, 1, 'a', 2);
+    expect(buffering.run(b.build(), ctx)['buffering.pairs']).toBe(0);
+  });
+
   it('does not call a replay backlog a burst', () => {
     const b = new HistoryBuilder().run(0, 10_000).subscriber(0, 1);
     for (let s = 1; s <= 20; s++) b.publish(s * 100, 'a', s, s * 100);
