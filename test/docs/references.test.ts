@@ -40,19 +40,13 @@ describe('documentation references', () => {
   });
 
   it('never cite files outside the repository', () => {
+    // Spelled in pieces, so that this file does not itself name what it forbids (and is searched too).
+    const outside = ['\\.\\./' + 'shared', 'FIELD' + '-NOTES', 'ARCHI' + 'TECTURE\\.md'].join('|');
     // git grep exits 1 when nothing matches: that is the passing case.
-    const r = spawnSync(
-      'git',
-      [
-        'grep',
-        '-nE',
-        '(\\.\\./shared|FIELD-NOTES|ARCHITECTURE\\.md)',
-        '--',
-        ':!*.lock',
-        ':!test/docs/references.test.ts',
-      ],
-      { cwd: root, encoding: 'utf8' },
-    );
+    const r = spawnSync('git', ['grep', '-nE', `(${outside})`, '--', ':!*.lock'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(r.status, r.stderr).not.toBe(128);
     expect(r.stdout).toBe('');
   });
